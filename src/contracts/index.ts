@@ -1,0 +1,4 @@
+export * from './meeting';
+export * from './policy';
+export * from './recall-event';
+export * from './search-attributes';

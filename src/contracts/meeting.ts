@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { PolicySchema } from './policy';
+
+/** Zoom's own limit on breakout rooms per meeting. */
+export const MAX_ROOMS = 100;
+
+const ZOOM_HOST = /(^|\.)zoom\.(us|com)$|(^|\.)zoomgov\.com$/;
+
+export const ZoomMeetingUrlSchema = z.url({ protocol: /^https$/ }).refine(
+  (value) => {
+    const url = new URL(value);
+    return ZOOM_HOST.test(url.hostname) && /^\/(j|w|s|my|wc\/join)\/[A-Za-z0-9.\-_]+/.test(url.pathname);
+  },
+  { message: 'must be a Zoom meeting link such as https://us02web.zoom.us/j/123456789?pwd=...' },
+);
+
+export const RoomKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit');
+
+export const ZoomJoinSchema = z.strictObject({
+  userEmail: z.email().optional(),
+  zakUrl: z.url({ protocol: /^https?$/ }).optional(),
+  joinTokenUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+export const RoomSpecSchema = z.strictObject({
+  key: RoomKeySchema,
+  name: z.string().min(1).max(200).optional(),
+  botName: z.string().min(1).max(100).optional(),
+  breakoutRoomId: z.string().min(1).max(200).optional(),
+  zoom: ZoomJoinSchema.optional(),
+});
+export type RoomSpec = z.infer<typeof RoomSpecSchema>;
+
+const MetadataSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'metadata keys are 1-64 letters, digits, "_", "." or "-"'), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 16, { message: 'at most 16 metadata entries' });
+
+/** Transcript provider settings passed to Recall's recording_config.transcript. */
+export const TranscriptSchema = z.strictObject({
+  provider: z.record(z.string(), z.record(z.string(), z.unknown())).refine((p) => Object.keys(p).length === 1, {
+    message: 'must name exactly one provider, e.g. { "recallai_streaming": { "mode": "prioritize_accuracy" } }',
+  }),
+  diarization: z.strictObject({ use_separate_streams_when_available: z.boolean() }).optional(),
+});
+export type Transcript = z.infer<typeof TranscriptSchema>;
+
+/** The default must produce a transcript: Recall's own streaming model, tuned for accuracy. */
+export const DEFAULT_TRANSCRIPT: Transcript = {
+  provider: { recallai_streaming: { mode: 'prioritize_accuracy', language_code: 'en' } },
+};
+
+export const MeetingInputSchema = z
+  .strictObject({
+    meetingUrl: ZoomMeetingUrlSchema,
+    rooms: z.array(RoomSpecSchema).min(1).max(MAX_ROOMS).optional(),
+    roomCount: z.int().min(1).max(MAX_ROOMS).optional(),
+    title: z.string().max(300).optional(),
+    joinAt: z.iso.datetime({ offset: true }).optional(),
+    endBy: z.iso.datetime({ offset: true }).optional(),
+    botNamePrefix: z.string().min(1).max(80).optional(),
+    transcript: TranscriptSchema.optional(),
+    policy: PolicySchema.optional(),
+    metadata: MetadataSchema.optional(),
+  })
+  .superRefine((input, ctx) => {
+    if ((input.rooms === undefined) === (input.roomCount === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['rooms'], message: 'give either rooms or roomCount' });
+    }
+    const seen = new Set<string>();
+    input.rooms?.forEach((room, i) => {
+      if (seen.has(room.key)) ctx.addIssue({ code: 'custom', path: ['rooms', i, 'key'], message: `duplicate room key "${room.key}"` });
+      seen.add(room.key);
+    });
+    if (input.joinAt && input.endBy && Date.parse(input.endBy) <= Date.parse(input.joinAt)) {
+      ctx.addIssue({ code: 'custom', path: ['endBy'], message: 'must be after joinAt' });
+    }
+  });
+export type MeetingInput = z.input<typeof MeetingInputSchema>;
+export type ValidMeetingInput = z.output<typeof MeetingInputSchema>;
+
+/** A room as the meeting workflow planned it: every default filled in. */
+export interface PlannedRoom {
+  key: string;
+  name: string;
+  botName: string;
+  breakoutRoomId?: string;
+  zoom?: z.infer<typeof ZoomJoinSchema>;
+}
+
+export const ROOM_OUTCOMES = ['recorded', 'partial', 'failed', 'cancelled'] as const;
+export type RoomOutcome = (typeof ROOM_OUTCOMES)[number];
+
+export const ARTIFACT_KINDS = [
+  'video',
+  'transcript',
+  'participants',
+  'participant_events',
+  'speaker_timeline',
+  'meeting_metadata',
+] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+export interface Artifact {
+  kind: ArtifactKind;
+  uri: string;
+  bytes: number;
+  sha256: string;
+  botId: string;
+  recordingId: string;
+}
+
+export interface BreakoutRoomRef {
+  id: string | null;
+  name: string | null;
+}
+
+export interface BotSummary {
+  id: string;
+  attempt: number;
+  status: string | null;
+  subCode: string | null;
+  /** The breakout room the bot actually entered last (null: it stayed in the main room). */
+  breakoutRoom: BreakoutRoomRef | null;
+  recordedFrom?: string;
+  recordedUntil?: string;
+}
+
+export interface RecordingGap {
+  from: string;
+  to: string | null;
+}
+
+export interface RoomResult {
+  key: string;
+  name: string;
+  workflowId: string;
+  outcome: RoomOutcome;
+  reason: string;
+  bots: BotSummary[];
+  artifacts: Artifact[];
+  gaps: RecordingGap[];
+  /** Set when a bot entered a breakout room other than the planned one. */
+  placementWarning?: string;
+}
+
+export interface MeetingResult {
+  meetingWorkflowId: string;
+  title?: string;
+  rooms: RoomResult[];
+  counts: Record<RoomOutcome, number>;
+  manifestUri: string;
+}
+
+export interface RoomInput {
+  meetingWorkflowId: string;
+  meetingUrl: string;
+  room: PlannedRoom;
+  title?: string;
+  joinAt?: string;
+  endBy?: string;
+  transcript: Transcript;
+  policy: z.output<typeof PolicySchema>;
+  metadata: Record<string, string>;
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** How hard a room tries, and when it gives up. All durations are seconds (plain JSON). */
+export const PolicySchema = z.strictObject({
+  /** Bots a room may create in all (the first one and its replacements). */
+  maxBotsPerRoom: z.int().min(1).max(20).default(5),
+  /** Backoff before a replacement bot: initial, doubled per attempt, capped. */
+  backoffInitialSeconds: z.number().min(0).max(3600).default(5),
+  backoffMaxSeconds: z.number().min(0).max(3600).default(60),
+  /** Recall's automatic_leave.waiting_room_timeout for each bot. */
+  waitingRoomTimeoutSeconds: z.int().min(10).max(3600).default(600),
+  /** Recall's automatic_leave.noone_joined_timeout. */
+  nooneJoinedTimeoutSeconds: z.int().min(10).max(3600).default(1200),
+  /** Leave as soon as the bot is back in the main room after its breakout room closed. */
+  leaveWhenRoomCloses: z.boolean().default(true),
+  /** Retrieve the bot when no event arrived for this long while it joins / while it is in the call. */
+  pollJoiningSeconds: z.number().min(1).max(3600).default(30),
+  pollInCallSeconds: z.number().min(1).max(3600).default(300),
+  /** How long a stopping room waits for its bot to reach done before it collects anyway. */
+  leaveTimeoutSeconds: z.number().min(1).max(3600).default(120),
+  /** How long to wait for recordings and transcripts to finish processing after the bot is done. */
+  mediaTimeoutSeconds: z.number().min(1).max(86400).default(1800),
+});
+export type Policy = z.infer<typeof PolicySchema>;
