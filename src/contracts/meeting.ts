@@ -16,7 +16,10 @@ export const ZoomMeetingUrlSchema = z.url({ protocol: /^https$/ }).refine(
 
 export const RoomKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
+    'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit',
+  );
 
 export const ZoomJoinSchema = z.strictObject({
   userEmail: z.email().optional(),
@@ -34,7 +37,10 @@ export const RoomSpecSchema = z.strictObject({
 export type RoomSpec = z.infer<typeof RoomSpecSchema>;
 
 const MetadataSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'metadata keys are 1-64 letters, digits, "_", "." or "-"'), z.string().max(500))
+  .record(
+    z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'metadata keys are 1-64 letters, digits, "_", "." or "-"'),
+    z.string().max(500),
+  )
   .refine((m) => Object.keys(m).length <= 16, { message: 'at most 16 metadata entries' });
 
 /** Transcript provider settings passed to Recall's recording_config.transcript. */
@@ -70,7 +76,8 @@ export const MeetingInputSchema = z
     }
     const seen = new Set<string>();
     input.rooms?.forEach((room, i) => {
-      if (seen.has(room.key)) ctx.addIssue({ code: 'custom', path: ['rooms', i, 'key'], message: `duplicate room key "${room.key}"` });
+      if (seen.has(room.key))
+        ctx.addIssue({ code: 'custom', path: ['rooms', i, 'key'], message: `duplicate room key "${room.key}"` });
       seen.add(room.key);
     });
     if (input.joinAt && input.endBy && Date.parse(input.endBy) <= Date.parse(input.joinAt)) {

@@ -1,0 +1,22 @@
+import type { ArtifactStore } from '../src/artifacts/store';
+import type { RecallClient } from '../src/recall';
+import { createBotActivities } from './bot-activities';
+import { createCollectActivities } from './collect-artifacts';
+import { createManifestActivities } from './manifest-activities';
+
+export interface ActivityDeps {
+  recall: RecallClient;
+  store: ArtifactStore;
+}
+
+/** Every activity of the project, bound to its dependencies; workflows import only the type. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createBotActivities(deps.recall),
+    ...createCollectActivities(deps.recall, deps.store),
+    ...createManifestActivities(deps.store),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type * from './types';

@@ -1,0 +1,19 @@
+import type { MeetingResult, RoomResult } from '../src/contracts';
+import type { ArtifactStore } from '../src/artifacts/store';
+
+export function createManifestActivities(store: ArtifactStore) {
+  return {
+    /** The room's part of the manifest, written as soon as the room is done. */
+    async writeRoomManifest(input: { meetingWorkflowId: string; result: RoomResult }): Promise<string> {
+      const key = { meetingWorkflowId: input.meetingWorkflowId, roomKey: input.result.key, name: 'room.json' };
+      return (await store.putJson(key, input.result)).uri;
+    },
+
+    async writeMeetingManifest(input: { meetingWorkflowId: string; result: Omit<MeetingResult, 'manifestUri'> }) {
+      const key = { meetingWorkflowId: input.meetingWorkflowId, name: 'manifest.json' };
+      const manifestUri = store.uriOf(key);
+      await store.putJson(key, { ...input.result, manifestUri });
+      return manifestUri;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { BreakoutRoomRef, Transcript } from '../src/contracts';
+
+/** What the room workflow asks for; the activity turns it into Recall's create-bot body. */
+export interface CreateBotInput {
+  idempotencyKey: string;
+  meetingUrl: string;
+  botName: string;
+  joinAt?: string;
+  metadata: Record<string, string>;
+  transcript: Transcript;
+  waitingRoomTimeoutSeconds: number;
+  nooneJoinedTimeoutSeconds: number;
+  zoom?: { userEmail?: string; zakUrl?: string; joinTokenUrl?: string };
+  /** Ask for this Zoom breakout room directly (known from the input or learned from an earlier bot). */
+  breakoutRoomId?: string;
+}
+
+export interface BotSnapshot {
+  id: string;
+  statusChanges: { code: string; subCode: string | null; at: string }[];
+  recordings: { id: string; status: string | null }[];
+}
+
+export interface CollectInput {
+  meetingWorkflowId: string;
+  roomKey: string;
+  botId: string;
+  /** Download size limit per artifact. */
+  maxBytes?: number;
+}
+
+export type LeaveResult = 'left' | 'deleted' | 'already_done';
+
+export type { BreakoutRoomRef };

@@ -1,0 +1,59 @@
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { createBotTaskQueue } from '../workflows/room-workflow';
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Recall's create-bot limit; the create queue is paced to it by the server, across all workers. */
+  createRatePerMinute: number;
+  /** Prebuilt bundle in production; source path (bundled at start) in development and tests. */
+  workflows: { bundlePath: string } | { workflowsPath: string } | Pick<WorkerOptions, 'workflowBundle'>;
+  maxCachedWorkflows?: number;
+  /** Milliseconds in-flight activities get to finish after SIGTERM. */
+  shutdownGraceMs?: number;
+}
+
+/**
+ * The two workers of the service: the main one runs both workflows and every activity; the
+ * second polls only the create-bot queue, whose dispatch rate the server limits for the whole
+ * queue, so a 100-room meeting never sends Recall a burst of creates and never meets a 429 storm.
+ */
+export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
+  const activities = createActivities(setup.deps);
+  const workflowSource =
+    'bundlePath' in setup.workflows ? { workflowBundle: { codePath: setup.workflows.bundlePath } } : setup.workflows;
+  const common = {
+    connection: setup.connection,
+    namespace: setup.namespace,
+    shutdownGraceTime: setup.shutdownGraceMs ?? 30_000,
+  };
+  const main = await Worker.create({
+    ...common,
+    ...workflowSource,
+    taskQueue: setup.taskQueue,
+    activities,
+    maxCachedWorkflows: setup.maxCachedWorkflows ?? 500,
+  });
+  const creator = await Worker.create({
+    ...common,
+    taskQueue: createBotTaskQueue(setup.taskQueue),
+    activities: { createBot: (input: Parameters<typeof activities.createBot>[0]) => activities.createBot(input) },
+    maxTaskQueueActivitiesPerSecond: setup.createRatePerMinute / 60,
+    maxConcurrentActivityTaskExecutions: 10,
+  });
+  return [main, creator];
+}
+
+/** Runs the workers until one stops (shutdown signal or fatal error), then shuts the others down. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  const runs = workers.map((w) => w.run());
+  try {
+    await Promise.race(runs);
+  } finally {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(runs);
+  }
+}

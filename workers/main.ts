@@ -1,0 +1,68 @@
+/** `npm run worker`: the worker process (workflows and activities), with pino logs and Prometheus metrics. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { LocalArtifactStore } from '../src/artifacts/local-store';
+import { loadConfigOrExit } from '../src/config';
+import { createLogger } from '../src/logger';
+import { RecallClient } from '../src/recall';
+import { createWorkers, runWorkers } from './create-workers';
+
+const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/** The prebuilt bundle (`npm run build`) when present; otherwise the workflows are bundled at start. */
+function workflowSource(): { bundlePath: string } | { workflowsPath: string } {
+  const bundlePath = join(__dirname, '..', 'workflow-bundle.js');
+  if (process.env.NODE_ENV === 'production' || existsSync(bundlePath)) return { bundlePath };
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  Runtime.install({
+    logger: new DefaultLogger(
+      config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO',
+      (entry) => logger[PINO_LEVEL[entry.level]]({ ...entry.meta }, entry.message),
+    ),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } },
+    },
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const recall = new RecallClient({
+    apiKey: config.RECALL_API_KEY,
+    ...(config.RECALL_BASE_URL ? { baseUrl: config.RECALL_BASE_URL } : { region: config.RECALL_REGION }),
+    logger,
+  });
+  const workers = await createWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { recall, store: new LocalArtifactStore(config.ARTIFACTS_DIR) },
+    createRatePerMinute: config.RECALL_CREATE_RATE_PER_MINUTE,
+    workflows: workflowSource(),
+    maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
+  try {
+    await runWorkers(workers);
+  } finally {
+    await connection.close();
+  }
+  logger.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  console.error('worker failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

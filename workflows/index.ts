@@ -1,0 +1,3 @@
+/** Every workflow the worker runs; the bundle's entry point. */
+export { meetingWorkflow } from './meeting-workflow';
+export { roomWorkflow } from './room-workflow';

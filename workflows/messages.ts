@@ -1,0 +1,16 @@
+/**
+ * Message definitions shared by workflows, the webhook receiver, the CLI and client helpers.
+ * The wire names are the design's contract: other SDKs and the Web UI use them.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RecallEvent, RoomSpec } from '../src/contracts';
+import type { MeetingStatus, RoomStatus } from './status';
+
+export const recallEventSignal = defineSignal<[RecallEvent]>('recallEvent');
+export const leaveSignal = defineSignal<[{ reason?: string }?]>('leave');
+export const roomStatusQuery = defineQuery<RoomStatus>('status');
+
+export const meetingStatusQuery = defineQuery<MeetingStatus>('status');
+export const addRoomUpdate = defineUpdate<string, [RoomSpec]>('addRoom');
+export const closeRoomSignal = defineSignal<[{ key: string; reason?: string }]>('closeRoom');
+export const endMeetingSignal = defineSignal<[{ reason?: string }?]>('endMeeting');
