@@ -1,0 +1,55 @@
+/**
+ * `npm run webhooks`: the webhook receiver process. Starts even while Temporal is down (deliveries
+ * get 503 and Recall redelivers), and drains in-flight deliveries on SIGINT/SIGTERM.
+ */
+import type { Logger } from 'pino';
+import { loadConfigOrExit, type Config } from '../config';
+import { createLogger } from '../logger';
+import { buildWebhookServer, type WebhookServer } from './server';
+import { lazyTemporalClient } from './temporal-client';
+
+export interface RunningWebhookServer {
+  server: WebhookServer;
+  /** Where it listens, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function runWebhookServer(config: Config, logger?: Logger): Promise<RunningWebhookServer> {
+  const log = logger ?? createLogger({ level: config.LOG_LEVEL, name: 'webhooks' });
+  const client = lazyTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const server = buildWebhookServer({ webhookSecret: config.RECALL_WEBHOOK_SECRET, client, logger: log });
+  // Fastify closes after in-flight requests finish, so no signal is cut off halfway.
+  server.addHook('onClose', () => client.connection.close());
+  const url = await server.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });
+  return { server, url, close: () => server.close() };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const running = await runWebhookServer(config);
+  const log = running.server.log;
+  log.info({ temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, 'webhook receiver up');
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'webhook receiver shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'webhook receiver did not close cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('breakout-recorder webhooks: failed to start', error);
+    process.exit(1);
+  });
+}
