@@ -73,18 +73,21 @@ const retrievedBot = {
   metadata: { workflowId: 'meeting/m1/room/room-1', attempt: '1' },
 };
 
-describe('BotSchema', () => {
-  it('parses a retrieved bot and keeps unknown fields', () => {
+void describe('BotSchema', () => {
+  void it('parses a retrieved bot and keeps unknown fields', () => {
     const bot = BotSchema.parse(retrievedBot);
     assert.equal(bot.id, retrievedBot.id);
     assert.equal(bot.metadata.workflowId, 'meeting/m1/room/room-1');
-    assert.equal(bot.recordings[0]?.media_shortcuts.video_mixed?.data?.download_url, 'https://media.example/v.mp4?X-Amz-Signature=abc');
+    assert.equal(
+      bot.recordings[0]?.media_shortcuts.video_mixed?.data?.download_url,
+      'https://media.example/v.mp4?X-Amz-Signature=abc',
+    );
     assert.equal(bot.recordings[0]?.media_shortcuts.transcript, null);
     assert.equal(bot.recordings[0]?.media_shortcuts.meeting_metadata?.data?.title, 'Workshop');
     assert.deepEqual((bot as Record<string, unknown>).zoom, { user_email: null });
   });
 
-  it('reads a fresh create response with defaults', () => {
+  void it('reads a fresh create response with defaults', () => {
     const bot = BotSchema.parse({ id: 'b1', meeting_url: 'https://zoom.us/j/123', metadata: null });
     assert.deepEqual(bot.metadata, {});
     assert.deepEqual(bot.status_changes, []);
@@ -92,7 +95,7 @@ describe('BotSchema', () => {
     assert.equal(currentStatus(bot), undefined);
   });
 
-  it('passes unknown status and sub codes through', () => {
+  void it('passes unknown status and sub codes through', () => {
     const bot = BotSchema.parse({
       id: 'b1',
       status_changes: [{ code: 'brand_new_status', sub_code: 'never_seen_before', created_at: at, extra: true }],
@@ -105,11 +108,11 @@ describe('BotSchema', () => {
     });
   });
 
-  it('takes the last status change as the current status', () => {
+  void it('takes the last status change as the current status', () => {
     assert.equal(currentStatus(BotSchema.parse(retrievedBot))?.sub_code, 'call_ended_by_host');
   });
 
-  it('reads an absent sub code as null and drops non-string metadata values', () => {
+  void it('reads an absent sub code as null and drops non-string metadata values', () => {
     const bot = BotSchema.parse({
       id: 'b1',
       status_changes: [{ code: 'joining_call', created_at: at }],
@@ -119,25 +122,25 @@ describe('BotSchema', () => {
     assert.deepEqual(bot.metadata, { ok: 'yes' });
   });
 
-  it('still rejects a bot without an id', () => {
+  void it('still rejects a bot without an id', () => {
     assert.equal(BotSchema.safeParse({ bot_name: 'x' }).success, false);
   });
 });
 
-describe('other API objects', () => {
-  it('parses a list page, with next absent or null', () => {
+void describe('other API objects', () => {
+  void it('parses a list page, with next absent or null', () => {
     const page = BotListPageSchema.parse({ count: 1, results: [retrievedBot] });
     assert.equal(page.next, null);
     assert.equal(page.results.length, 1);
   });
 
-  it('parses a recording without media shortcuts yet', () => {
+  void it('parses a recording without media shortcuts yet', () => {
     const recording = RecordingSchema.parse({ id: 'r', status: { code: 'processing' } });
     assert.deepEqual(recording.media_shortcuts, {});
     assert.equal(recording.status.sub_code, null);
   });
 
-  it('parses a transcript artifact still processing', () => {
+  void it('parses a transcript artifact still processing', () => {
     const artifact = TranscriptArtifactSchema.parse({
       id: 't1',
       status: { code: 'processing', sub_code: null, updated_at: at },
@@ -149,12 +152,18 @@ describe('other API objects', () => {
   });
 });
 
-describe('download payloads', () => {
-  it('parses a transcript with null speakers and missing word timestamps', () => {
+void describe('download payloads', () => {
+  void it('parses a transcript with null speakers and missing word timestamps', () => {
     const transcript = TranscriptDownloadSchema.parse([
       {
         participant: { id: 100, name: 'Ann', is_host: true, platform: 'desktop', extra_data: {}, email: null },
-        words: [{ text: 'Hello', start_timestamp: { relative: 9.73, absolute: at }, end_timestamp: { relative: 10.1, absolute: 12 } }],
+        words: [
+          {
+            text: 'Hello',
+            start_timestamp: { relative: 9.73, absolute: at },
+            end_timestamp: { relative: 10.1, absolute: 12 },
+          },
+        ],
       },
       { participant: null, words: [{ text: 'caption' }] },
     ]);
@@ -162,11 +171,17 @@ describe('download payloads', () => {
     assert.equal(transcript[1]?.participant, null);
   });
 
-  it('parses participant events with unknown actions and speaker timelines in both shapes', () => {
+  void it('parses participant events with unknown actions and speaker timelines in both shapes', () => {
     const participant = { id: 200, name: 'Bo' };
     const events = ParticipantEventsDownloadSchema.parse([
       { id: 'e1', action: 'join', participant, timestamp: { absolute: at, relative: 0.5 }, data: null },
-      { id: 'e2', action: 'chat_message', participant, timestamp: { absolute: at, relative: 1 }, data: { text: 'hi', to: 'everyone' } },
+      {
+        id: 'e2',
+        action: 'chat_message',
+        participant,
+        timestamp: { absolute: at, relative: 1 },
+        data: { text: 'hi', to: 'everyone' },
+      },
       { id: 'e3', action: 'raised_hand', participant, timestamp: { absolute: at, relative: 2 } },
     ]);
     assert.equal(events[2]?.action, 'raised_hand');
@@ -178,8 +193,8 @@ describe('download payloads', () => {
   });
 });
 
-describe('WebhookEventSchema', () => {
-  it('parses a bot status event', () => {
+void describe('WebhookEventSchema', () => {
+  void it('parses a bot status event', () => {
     const event = WebhookEventSchema.parse({
       event: 'bot.call_ended',
       data: {
@@ -192,10 +207,14 @@ describe('WebhookEventSchema', () => {
     assert.equal(isBreakoutRoomEvent(event), false);
   });
 
-  it('parses recording and media events, with the bot possibly null', () => {
+  void it('parses recording and media events, with the bot possibly null', () => {
     const recording = WebhookEventSchema.parse({
       event: 'recording.done',
-      data: { data: { code: 'done', sub_code: null, updated_at: at }, recording: { id: 'r1', metadata: {} }, bot: null },
+      data: {
+        data: { code: 'done', sub_code: null, updated_at: at },
+        recording: { id: 'r1', metadata: {} },
+        bot: null,
+      },
     });
     assert.equal(recording.data.bot, null);
     const media = WebhookEventSchema.parse({
@@ -215,17 +234,23 @@ describe('WebhookEventSchema', () => {
     assert.deepEqual(video.data.bot?.metadata, {});
   });
 
-  it('parses unknown events, and events with no data at all', () => {
-    const calendar = WebhookEventSchema.parse({ event: 'calendar.sync_events', data: { calendar_id: 'c1', last_updated_ts: at } });
+  void it('parses unknown events, and events with no data at all', () => {
+    const calendar = WebhookEventSchema.parse({
+      event: 'calendar.sync_events',
+      data: { calendar_id: 'c1', last_updated_ts: at },
+    });
     assert.equal((calendar.data as Record<string, unknown>).calendar_id, 'c1');
     assert.equal(WebhookEventSchema.parse({ event: 'something.new' }).event, 'something.new');
     assert.equal(WebhookEventSchema.safeParse({ data: {} }).success, false);
   });
 
-  it('reads the breakout room of breakout events, and tolerates a missing or odd room', () => {
+  void it('reads the breakout room of breakout events, and tolerates a missing or odd room', () => {
     const entered = WebhookEventSchema.parse({
       event: 'bot.breakout_room_entered',
-      data: { data: { breakout_room: { id: 'room-uuid', name: 'Room 2' }, updated_at: at }, bot: { id: 'b1', metadata: {} } },
+      data: {
+        data: { breakout_room: { id: 'room-uuid', name: 'Room 2' }, updated_at: at },
+        bot: { id: 'b1', metadata: {} },
+      },
     });
     assert.equal(isBreakoutRoomEvent(entered), true);
     assert.deepEqual(breakoutRoomOf(entered), { id: 'room-uuid', name: 'Room 2' });
