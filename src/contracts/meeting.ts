@@ -8,6 +8,7 @@ const ZOOM_HOST = /(^|\.)zoom\.(us|com)$|(^|\.)zoomgov\.com$/;
 
 export const ZoomMeetingUrlSchema = z.url({ protocol: /^https$/ }).refine(
   (value) => {
+    if (!URL.canParse(value)) return true; // z.url() already reported it
     const url = new URL(value);
     return ZOOM_HOST.test(url.hostname) && /^\/(j|w|s|my|wc\/join)\/[A-Za-z0-9.\-_]+/.test(url.pathname);
   },
