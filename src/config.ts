@@ -19,7 +19,10 @@ const EnvSchema = z.object({
   ARTIFACTS_DIR: z.string().min(1).default('./data/artifacts'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Where the worker serves the Temporal Runtime's Prometheus metrics. */
-  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').default('0.0.0.0:9464'),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('0.0.0.0:9464'),
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });
