@@ -1,0 +1,38 @@
+import type { AuditBot, AuditLog, RequestRecord, WebhookDelivery } from './types';
+
+/** What happened, for tests and chaos runs to check invariants against; times are real epoch ms. */
+export class AuditStore implements AuditLog {
+  private readonly botList: AuditBot[] = [];
+  private readonly byId = new Map<string, AuditBot>();
+  private readonly deliveries: WebhookDelivery[] = [];
+  private readonly requestList: RequestRecord[] = [];
+
+  addBot(bot: AuditBot): void {
+    this.botList.push(bot);
+    this.byId.set(bot.id, bot);
+  }
+
+  addDelivery(delivery: WebhookDelivery): void {
+    this.deliveries.push(delivery);
+  }
+
+  addRequest(request: RequestRecord): void {
+    this.requestList.push(request);
+  }
+
+  bots(): AuditBot[] {
+    return [...this.botList];
+  }
+
+  bot(id: string): AuditBot | undefined {
+    return this.byId.get(id);
+  }
+
+  webhookDeliveries(): WebhookDelivery[] {
+    return [...this.deliveries];
+  }
+
+  requests(): RequestRecord[] {
+    return [...this.requestList];
+  }
+}

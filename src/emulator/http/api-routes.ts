@@ -1,0 +1,195 @@
+import type { Bot } from '../bot';
+import { botJson, recordingJson, transcriptJson } from '../bot-view';
+import type { EmulatorCore } from '../core';
+import { createBotSchema, createTranscriptSchema, drfErrors } from '../schemas';
+import { Timing } from '../timing';
+import { NOT_FOUND, type Route, type RouteRequest, type RouteResult } from './routes';
+
+const ID = '([^/]+)';
+const PAGE_SIZE = 50;
+const MAX_TRANSCRIPTS_PER_RECORDING = 10;
+
+/** The Recall v1 bot, recording and transcript endpoints the emulator serves. */
+export function apiRoutes(core: EmulatorCore): Route[] {
+  const findBot = (id: string | undefined) => (id ? core.bots.get(id) : undefined);
+  const withBot = (req: RouteRequest, fn: (bot: Bot) => RouteResult): RouteResult => {
+    const bot = findBot(req.params[0]);
+    return bot ? fn(bot) : NOT_FOUND;
+  };
+  const view = (bot: Bot) => botJson(bot, core.media);
+  const completed = (bot: Bot): RouteResult => ({
+    status: 400,
+    body: { code: 'cannot_command_completed_bot', detail: 'Cannot command a bot that has already completed.' },
+  });
+  const unstarted = (bot: Bot): RouteResult => ({
+    status: 400,
+    body: { code: 'cannot_command_unstarted_bot', detail: `Bot ${bot.id} has not started yet.` },
+  });
+
+  return [
+    {
+      method: 'POST',
+      pattern: /^\/api\/v1\/bot$/,
+      category: 'create',
+      handle(req) {
+        const failure = core.faults.takeCreateFailure();
+        if (failure) {
+          const headers: Record<string, string> = {};
+          if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+          if (failure.status === 507) {
+            return { status: 507, headers, body: { detail: 'No bots are available right now. Please retry in 30 seconds.' } };
+          }
+          // Gateway-style failures never reached the handler, so nothing is cached under the key.
+          return { status: failure.status, headers, body: { detail: 'Request failed.' }, cache: false };
+        }
+        const parsed = createBotSchema.safeParse(req.body, { reportInput: true });
+        if (!parsed.success) return { status: 400, body: drfErrors(parsed.error) };
+        const result = core.createBot(parsed.data, req.idempotencyKey);
+        if (result.kind === 'invalid') return { status: 400, body: result.errors };
+        if (result.kind === 'pool_exhausted') {
+          return {
+            status: 507,
+            headers: { 'retry-after': String(Timing.adHocRefillSeconds) },
+            body: { detail: 'No bots are available right now. Please retry in 30 seconds.' },
+          };
+        }
+        return { status: 201, body: view(result.bot), lose: core.faults.takeLostResponse() };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/bot$/,
+      category: 'list',
+      handle: (req) => listBots(core, req),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/v1/bot/${ID}$`),
+      category: 'default',
+      handle: (req) => withBot(req, (bot) => ({ status: 200, body: view(bot) })),
+    },
+    {
+      method: 'DELETE',
+      pattern: new RegExp(`^/api/v1/bot/${ID}$`),
+      category: 'default',
+      handle: (req) =>
+        withBot(req, (bot) => {
+          if (bot.dispatched) return { status: 405, body: { detail: 'Method "DELETE" not allowed.' } };
+          core.deleteBot(bot);
+          return { status: 204 };
+        }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/v1/bot/${ID}/leave_call$`),
+      category: 'default',
+      handle: (req) =>
+        withBot(req, (bot) => {
+          if (bot.terminal) return completed(bot);
+          if (!bot.dispatched) return unstarted(bot);
+          bot.leaveCall();
+          return { status: 200, body: view(bot) };
+        }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/v1/bot/${ID}/start_recording$`),
+      category: 'default',
+      handle: (req) =>
+        withBot(req, (bot) => {
+          if (bot.terminal || bot.phase === 'leaving') return completed(bot);
+          if (!bot.dispatched) return unstarted(bot);
+          bot.startRecordingCommand();
+          return { status: 200, body: {} };
+        }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/v1/bot/${ID}/stop_recording$`),
+      category: 'default',
+      handle: (req) =>
+        withBot(req, (bot) => {
+          if (bot.terminal || bot.phase === 'leaving') return completed(bot);
+          if (!bot.dispatched) return unstarted(bot);
+          bot.stopRecordingCommand();
+          return { status: 200, body: {} };
+        }),
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/v1/recording/${ID}$`),
+      category: 'default',
+      handle(req) {
+        const found = core.recordings.get(req.params[0] ?? '');
+        return found ? { status: 200, body: recordingJson(found.bot, found.recording, core.media) } : NOT_FOUND;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/v1/recording/${ID}/create_transcript$`),
+      category: 'default',
+      handle(req) {
+        const found = core.recordings.get(req.params[0] ?? '');
+        if (!found) return NOT_FOUND;
+        const parsed = createTranscriptSchema.safeParse(req.body, { reportInput: true });
+        if (!parsed.success) return { status: 400, body: drfErrors(parsed.error) };
+        if (found.recording.status !== 'done') {
+          return { status: 400, body: { code: 'recording_not_done', detail: 'The recording has not finished processing.' } };
+        }
+        if (found.recording.transcripts.length >= MAX_TRANSCRIPTS_PER_RECORDING) {
+          return { status: 400, body: { code: 'too_many_transcripts', detail: 'A recording can have at most 10 transcripts.' } };
+        }
+        const transcript = core.createTranscript(found.bot, found.recording, parsed.data.provider, parsed.data.diarization);
+        return { status: 200, body: transcriptJson(found.recording, transcript, core.media) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/api/v1/transcript/${ID}$`),
+      category: 'default',
+      handle(req) {
+        const found = core.transcripts.get(req.params[0] ?? '');
+        return found ? { status: 200, body: transcriptJson(found.recording, found.transcript, core.media) } : NOT_FOUND;
+      },
+    },
+  ];
+}
+
+/** DRF page-number pagination with `metadata__KEY=VALUE`, `status` and `meeting_url` filters. */
+function listBots(core: EmulatorCore, req: RouteRequest): RouteResult {
+  const q = req.query;
+  const statuses = q.getAll('status');
+  const meta: [string, string][] = [];
+  for (const [key, value] of q) if (key.startsWith('metadata__')) meta.push([key.slice('metadata__'.length), value]);
+  const meetingUrl = q.get('meeting_url');
+  const meetingId = meetingUrl ? (/(\d{5,})/.exec(meetingUrl)?.[1] ?? meetingUrl) : undefined;
+  const all = core.botOrder.filter((bot) => {
+    if (bot.phase === 'deleted') return false;
+    if (meta.some(([k, v]) => bot.metadata[k] !== v)) return false;
+    if (meetingId && bot.meetingRef.meetingId !== meetingId) return false;
+    if (statuses.length > 0) {
+      const current = bot.statusChanges[bot.statusChanges.length - 1]?.code ?? 'ready';
+      if (!statuses.includes(current)) return false;
+    }
+    return true;
+  });
+  const pageSize = Math.min(Math.max(1, Number(q.get('page_size') ?? PAGE_SIZE) || PAGE_SIZE), 1000);
+  const page = Number(q.get('page') ?? 1);
+  const pages = Math.max(1, Math.ceil(all.length / pageSize));
+  if (!Number.isInteger(page) || page < 1 || page > pages) return { status: 404, body: { detail: 'Invalid page.' } };
+  const link = (n: number) => {
+    const url = new URL(req.url);
+    if (n === 1) url.searchParams.delete('page');
+    else url.searchParams.set('page', String(n));
+    return url.toString();
+  };
+  return {
+    status: 200,
+    body: {
+      count: all.length,
+      next: page < pages ? link(page + 1) : null,
+      previous: page > 1 ? link(page - 1) : null,
+      results: all.slice((page - 1) * pageSize, page * pageSize).map((bot) => botJson(bot, core.media)),
+    },
+  };
+}

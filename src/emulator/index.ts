@@ -1,0 +1,24 @@
+/**
+ * A Recall.ai API emulator with simulated Zoom meetings and breakout rooms, for tests, demos and
+ * benchmarks. See README.md beside this file for the behaviour it guesses.
+ */
+export { startEmulator } from './emulator';
+export type {
+  ArtifactKind,
+  AuditBot,
+  AuditLog,
+  AuditRecording,
+  BotMatch,
+  BreakoutRoomSpec,
+  EmulatedMeeting,
+  Emulator,
+  EmulatorOptions,
+  FailStatus,
+  Faults,
+  FaultStage,
+  MeetingSpec,
+  ParticipantSpec,
+  RequestRecord,
+  WebhookDelivery,
+  WebhookFaultRates,
+} from './types';

@@ -1,0 +1,179 @@
+import type { Logger } from 'pino';
+
+/** Options of {@link startEmulator}. Times in meetings are emulated seconds; HTTP-facing limits are real time. */
+export interface EmulatorOptions {
+  /** Default 0 (random port); the host is always 127.0.0.1. */
+  port?: number;
+  /** Accepted as `Authorization: Token <key>` or a bare `<key>`; anything else gets 401 `{"detail":"Invalid token."}`. */
+  apiKey: string;
+  /** `whsec_...`; when set, webhooks are signed (Recall sends no signature headers until a secret exists). */
+  webhookSecret?: string;
+  /** Endpoints that receive every webhook (more can be added later). */
+  webhookUrls?: string[];
+  /** `webhook-*` headers (default) or the legacy `svix-*` ones. */
+  webhookHeaderStyle?: 'standard' | 'svix';
+  /** Emulated seconds per real second (default 1). 60 => a 1-hour meeting takes 1 real minute. */
+  timeScale?: number;
+  /** Seed of the PRNG behind every random choice (ids, fault dice). Default 1. */
+  seed?: number;
+  /** Requests per real minute; defaults 60/60/300 as Recall's base limits; 0 disables a limit. */
+  rateLimits?: Partial<Record<'create' | 'list' | 'default', number>>;
+  /** Bots available to ad-hoc creates (join_at absent or <10 emulated minutes ahead). Default Infinity; refills over time. */
+  adHocPoolSize?: number;
+  /** Real seconds a media download URL lives; default 6 h. */
+  downloadUrlTtlSeconds?: number;
+  logger?: Logger;
+}
+
+export interface Emulator {
+  /** e.g. `http://127.0.0.1:PORT`; the API is under `/api/v1/...`. */
+  baseUrl: string;
+  createMeeting(spec: MeetingSpec): EmulatedMeeting;
+  faults: Faults;
+  audit: AuditLog;
+  addWebhookUrl(url: string): void;
+  /** The emulated clock's current time (emulated epoch ms); use it to compute `join_at` values. */
+  now(): number;
+  /** Stops the HTTP server, timers and pending webhook retries. */
+  close(): Promise<void>;
+}
+
+export interface MeetingSpec {
+  /** Zoom meeting number (digits); generated if absent. */
+  id?: string;
+  /** When set, `meeting_url` must carry `?pwd=<password>`, else the bot goes fatal `meeting_password_incorrect`. */
+  password?: string;
+  /** Default 'off'; 'admit' admits after `admitAfterSeconds` (default 5 emulated s). */
+  waitingRoom?: 'off' | 'admit' | 'never_admit';
+  admitAfterSeconds?: number;
+  /** Bots joining before this go fatal `meeting_not_started` (default 0). */
+  startsAfterSeconds?: number;
+  /** The host ends the meeting at this emulated time after creation. */
+  durationSeconds: number;
+  mainRoom?: ParticipantSpec[];
+  breakoutRooms: BreakoutRoomSpec[];
+  /** Default 0: rooms open at meeting start. */
+  breakoutOpensAtSeconds?: number;
+  /** Default 'by_bot_name': the host moves a bot named like `BreakoutBot-3` into the 3rd room. */
+  hostPlacement?: 'by_bot_name' | 'none';
+}
+
+export interface BreakoutRoomSpec {
+  /** Zoom breakout room id, generated (uuid-like) if absent. */
+  id?: string;
+  name: string;
+  /** A bot created with `zoom.user_email` in this list goes straight to this room. */
+  preassignedEmails?: string[];
+  /** Emulated time at which the room closes: everyone in it returns to the main room. */
+  closesAtSeconds?: number;
+  participants: ParticipantSpec[];
+}
+
+export interface ParticipantSpec {
+  name: string;
+  email?: string;
+  isHost?: boolean;
+  /** Spoken one after another, every few emulated seconds, looping until the meeting ends. */
+  lines?: string[];
+}
+
+export interface EmulatedMeeting {
+  id: string;
+  /** `https://us02web.zoom.us/j/<id>?pwd=...` */
+  url: string;
+  rooms: { id: string; name: string }[];
+  end(): void;
+  closeRoom(roomIdOrName: string): void;
+}
+
+export type FaultStage = 'joining_call' | 'in_waiting_room' | 'in_call_not_recording' | 'in_call_recording';
+export type FailStatus = 429 | 507 | 500 | 502 | 503;
+
+export interface Faults {
+  failNextCreates(count: number, status: FailStatus, retryAfterSeconds?: number): void;
+  /** The bot IS created (and cached under its Idempotency-Key), but the connection is destroyed before a response is written. */
+  loseNextCreateResponses(count: number): void;
+  /** The next bot(s) matching go fatal with `subCode` when they reach `stage`. */
+  botFatal(match: BotMatch, subCode: string, stage: FaultStage): void;
+  /** call_ended bot_kicked_from_call / bot_kicked_from_waiting_room, then done. */
+  kickBot(botId: string, from?: 'call' | 'waiting_room'): void;
+  /** fatal (default bot_errored) right now. */
+  crashBot(botId: string, subCode?: string): void;
+  /** Probabilities 0..1 rolled with the seeded PRNG. */
+  webhooks(rates: WebhookFaultRates): void;
+  /** Every webhook of matching bots is dropped (never delivered). */
+  dropWebhooksFor(match: BotMatch): void;
+  slowResponses(ms: number): void;
+  /** Every download URL issued so far answers 403 from now on. */
+  expireDownloadUrls(): void;
+  reset(): void;
+}
+
+export interface WebhookFaultRates {
+  drop?: number;
+  duplicate?: number;
+  reorder?: number;
+  delayMs?: number;
+}
+
+/** `count` = how many future bots the rule applies to (default: unlimited). */
+export type BotMatch = { botName?: string; metadata?: Record<string, string>; count?: number };
+
+export type ArtifactKind =
+  | 'video'
+  | 'transcript'
+  | 'participants'
+  | 'participant_events'
+  | 'speaker_timeline'
+  | 'meeting_metadata';
+
+export interface WebhookDelivery {
+  eventId: string;
+  event: string;
+  botId?: string;
+  url: string;
+  status: number | 'error' | 'dropped';
+  at: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export interface AuditLog {
+  /** Every bot ever created, in creation order. */
+  bots(): AuditBot[];
+  bot(id: string): AuditBot | undefined;
+  webhookDeliveries(): WebhookDelivery[];
+  requests(): RequestRecord[];
+}
+
+export interface AuditRecording {
+  id: string;
+  startedAt: number;
+  endedAt?: number;
+  artifacts: { kind: ArtifactKind; bytes: number; sha256: string }[];
+}
+
+export interface AuditBot {
+  id: string;
+  botName: string;
+  meetingId: string;
+  metadata: Record<string, string>;
+  idempotencyKey?: string;
+  /** Real epoch ms, like every `at` here. */
+  createdAt: number;
+  joinAt?: string;
+  statuses: { code: string; subCode: string | null; at: number }[];
+  /** `roomId: null` is the main room. */
+  rooms: { roomId: string | null; roomName: string | null; enteredAt: number; leftAt?: number }[];
+  /** Live = dispatched (joining_call) until done/fatal: what Recall bills. */
+  liveFrom?: number;
+  liveUntil?: number;
+  recordings: AuditRecording[];
+  /** Exactly the words the transcripts hold (words spoken in the bot's rooms while it recorded). */
+  spokenWords: string[];
+}
