@@ -5,8 +5,8 @@ import { NotARecallEventError, codeFromEventName, toRecallEvent } from '../../sr
 const WORKFLOW_ID = 'meeting/standup/room/room-1';
 const bot = { id: 'bot-1', metadata: { workflowId: WORKFLOW_ID, roomKey: 'room-1', attempt: '1' } };
 
-describe('toRecallEvent', () => {
-  it('routes a bot status event by the workflowId in the bot metadata', () => {
+void describe('toRecallEvent', () => {
+  void it('routes a bot status event by the workflowId in the bot metadata', () => {
     const routed = toRecallEvent(
       {
         event: 'bot.call_ended',
@@ -32,7 +32,7 @@ describe('toRecallEvent', () => {
     });
   });
 
-  it('reads a missing sub code as null', () => {
+  void it('reads a missing sub code as null', () => {
     const { event } = toRecallEvent(
       { event: 'bot.in_call_recording', data: { data: { code: 'in_call_recording', updated_at: 'T' }, bot } },
       'msg_2',
@@ -40,14 +40,14 @@ describe('toRecallEvent', () => {
     assert.equal(event?.subCode, null);
   });
 
-  it('derives the code from the event name when the payload has none', () => {
+  void it('derives the code from the event name when the payload has none', () => {
     const { event } = toRecallEvent({ event: 'bot.joining_call', data: { bot } }, 'msg_3');
     assert.equal(event?.code, 'joining_call');
     assert.equal(event?.subCode, undefined);
     assert.equal(event?.at, undefined);
   });
 
-  it('carries the recording id of recording and media events', () => {
+  void it('carries the recording id of recording and media events', () => {
     const { workflowId, event } = toRecallEvent(
       {
         event: 'transcript.done',
@@ -66,7 +66,7 @@ describe('toRecallEvent', () => {
     assert.equal(event?.recordingId, 'rec-1');
   });
 
-  it('carries the breakout room of breakout room events, numeric ids as strings', () => {
+  void it('carries the breakout room of breakout room events, numeric ids as strings', () => {
     const { event } = toRecallEvent(
       { event: 'bot.breakout_room_entered', data: { data: { breakout_room: { id: 42, name: 'Room 2' } }, bot } },
       'msg_5',
@@ -75,7 +75,7 @@ describe('toRecallEvent', () => {
     assert.deepEqual(event?.breakoutRoom, { id: '42', name: 'Room 2' });
   });
 
-  it('reads an unnamed breakout room as name null', () => {
+  void it('reads an unnamed breakout room as name null', () => {
     const { event } = toRecallEvent(
       { event: 'bot.breakout_room_left', data: { data: { breakout_room: { id: 'abc' } }, bot } },
       'msg_6',
@@ -83,7 +83,7 @@ describe('toRecallEvent', () => {
     assert.deepEqual(event?.breakoutRoom, { id: 'abc', name: null });
   });
 
-  it('passes unknown event names and codes through', () => {
+  void it('passes unknown event names and codes through', () => {
     const { workflowId, event } = toRecallEvent(
       { event: 'bot.something_new', data: { data: { code: 'something_new', sub_code: 'why' }, bot, extra: 1 } },
       'msg_7',
@@ -93,13 +93,13 @@ describe('toRecallEvent', () => {
     assert.equal(event?.subCode, 'why');
   });
 
-  it('routes nowhere when the bot carries no workflowId', () => {
+  void it('routes nowhere when the bot carries no workflowId', () => {
     const routed = toRecallEvent({ event: 'bot.done', data: { data: { code: 'done' }, bot: { id: 'b' } } }, 'msg_8');
     assert.equal(routed.workflowId, undefined);
     assert.equal(routed.event?.botId, 'b');
   });
 
-  it('has no event when the recording was made without a bot', () => {
+  void it('has no event when the recording was made without a bot', () => {
     const routed = toRecallEvent(
       { event: 'recording.done', data: { data: { code: 'done' }, recording: { id: 'rec-1' }, bot: null } },
       'msg_9',
@@ -107,7 +107,7 @@ describe('toRecallEvent', () => {
     assert.deepEqual(routed, { workflowId: undefined, event: undefined, eventName: 'recording.done' });
   });
 
-  it('rejects JSON that is not a Recall event', () => {
+  void it('rejects JSON that is not a Recall event', () => {
     for (const payload of [
       null,
       42,
@@ -122,8 +122,8 @@ describe('toRecallEvent', () => {
   });
 });
 
-describe('codeFromEventName', () => {
-  it('takes what follows the object name', () => {
+void describe('codeFromEventName', () => {
+  void it('takes what follows the object name', () => {
     assert.equal(codeFromEventName('bot.in_waiting_room'), 'in_waiting_room');
     assert.equal(codeFromEventName('video_mixed.done'), 'done');
     assert.equal(codeFromEventName('bot'), undefined);

@@ -1,0 +1,352 @@
+/**
+ * The webhook receiver against a real Temporal dev server, over real HTTP. Deliveries are signed
+ * here with node:crypto, independently of the receiver's verifier, the way Recall (Svix) signs them.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { request } from 'undici';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Registry } from 'prom-client';
+import type { RecallEvent } from '../../src/contracts';
+import { createLogger } from '../../src/logger';
+import { buildWebhookServer, type WebhookServer } from '../../src/webhooks/server';
+import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
+import { leaveSignal } from '../../workflows/messages';
+import { connectToTestServer, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
+import { eventsQuery } from './receiver-fixtures/signal-sink';
+
+const SECRET = `whsec_${Buffer.from('receiver-test-secret-0123456789').toString('base64')}`;
+const SECRET_KEY_PART = SECRET.slice('whsec_'.length);
+const BODY_LIMIT = 16 * 1024;
+
+interface Delivery {
+  id?: string;
+  /** Unix seconds; defaults to now. */
+  timestamp?: number;
+  body: string;
+  /** Header family: `webhook-*` (workspace secret) or legacy `svix-*`. */
+  family?: 'webhook' | 'svix';
+  /** Body bytes sent, when they differ from the signed body. */
+  sentBody?: string;
+  signature?: string;
+  omitHeaders?: boolean;
+}
+
+function sign(id: string, timestamp: number, body: string, secret = SECRET): string {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+function botEvent(workflowId: string | undefined, event = 'bot.in_call_recording', botId = 'bot-1'): string {
+  const code = event.slice('bot.'.length);
+  return JSON.stringify({
+    event,
+    data: {
+      data: { code, sub_code: null, updated_at: '2025-06-01T10:00:00.000Z' },
+      bot: { id: botId, metadata: workflowId === undefined ? {} : { workflowId, roomKey: 'room-1', attempt: '1' } },
+    },
+  });
+}
+
+async function post(baseUrl: string, delivery: Delivery): Promise<{ status: number; body: string; id: string }> {
+  const id = delivery.id ?? `msg_${randomUUID()}`;
+  const timestamp = delivery.timestamp ?? Math.floor(Date.now() / 1000);
+  const family = delivery.family ?? 'webhook';
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (!delivery.omitHeaders) {
+    headers[`${family}-id`] = id;
+    headers[`${family}-timestamp`] = String(timestamp);
+    headers[`${family}-signature`] = delivery.signature ?? sign(id, timestamp, delivery.body);
+  }
+  const response = await request(`${baseUrl}/webhooks/recall`, {
+    method: 'POST',
+    headers,
+    body: delivery.sentBody ?? delivery.body,
+  });
+  return { status: response.statusCode, body: await response.body.text(), id };
+}
+
+async function get(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
+  const response = await request(`${baseUrl}${path}`);
+  return { status: response.statusCode, body: await response.body.text() };
+}
+
+/** A port nothing listens on (until a test decides otherwise). */
+async function unusedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  assert.ok(address && typeof address === 'object');
+  return address.port;
+}
+
+/** A TCP relay to the dev server: Temporal "coming back" on an address the receiver already uses. */
+async function startRelay(port: number, target: string): Promise<{ close(): Promise<void> }> {
+  const [host, targetPort] = target.split(':');
+  const sockets = new Set<Socket>();
+  const relay: Server = createServer((inbound) => {
+    const outbound = connect(Number(targetPort), host === 'localhost' ? '127.0.0.1' : host);
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket);
+      socket.on('error', () => socket.destroy());
+      socket.on('close', () => sockets.delete(socket));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+  return {
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+    },
+  };
+}
+
+// The workers' own lifecycle lines would drown the test report.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+void describe('webhook receiver', () => {
+  let temporal: TemporalTestContext;
+  let taskQueue: string;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  let server: WebhookServer;
+  let baseUrl: string;
+  const logLines: string[] = [];
+
+  before(async () => {
+    temporal = await connectToTestServer();
+    taskQueue = uniqueTaskQueue('receiver');
+    worker = await Worker.create({
+      connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./receiver-fixtures/signal-sink'),
+    });
+    workerRun = worker.run();
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    server = buildWebhookServer({
+      webhookSecret: SECRET,
+      client: temporal.client,
+      logger: createLogger({ level: 'debug', name: 'receiver-test' }, logStream),
+      registry: new Registry(),
+      bodyLimitBytes: BODY_LIMIT,
+    });
+    baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+  });
+
+  after(async () => {
+    await server?.close();
+    worker?.shutdown();
+    await workerRun;
+    await temporal?.close();
+  });
+
+  async function startSink(): Promise<string> {
+    const workflowId = `receiver-test/${randomUUID()}`;
+    await temporal.client.workflow.start('signalSink', { taskQueue, workflowId });
+    return workflowId;
+  }
+
+  /** Ends the sink and returns every recallEvent it received, in order: nothing can still be in flight. */
+  async function eventsOf(workflowId: string): Promise<RecallEvent[]> {
+    const handle = temporal.client.workflow.getHandle(workflowId);
+    await handle.signal(leaveSignal, {});
+    return (await handle.result()) as RecallEvent[];
+  }
+
+  void it('signals a valid delivery to the workflow named in the bot metadata, then answers 200', async () => {
+    const workflowId = await startSink();
+    const response = await post(baseUrl, { body: botEvent(workflowId) });
+    assert.equal(response.status, 200);
+    assert.deepEqual(JSON.parse(response.body), { status: 'signalled' });
+    // Accepted means in history already: a query sees it before the workflow is told to end.
+    const seen = await temporal.client.workflow.getHandle(workflowId).query(eventsQuery);
+    assert.equal(seen.length, 1);
+    assert.deepEqual(await eventsOf(workflowId), [
+      {
+        eventId: response.id,
+        event: 'bot.in_call_recording',
+        botId: 'bot-1',
+        code: 'in_call_recording',
+        subCode: null,
+        at: '2025-06-01T10:00:00.000Z',
+        source: 'webhook',
+      },
+    ]);
+  });
+
+  void it('acknowledges a redelivery too, with the same event id: the workflow dedupes, not the receiver', async () => {
+    // The receiver is stateless (it may run as several replicas and restarts at will), so Recall's
+    // at-least-once redeliveries reach the workflow, which drops repeats by eventId.
+    const workflowId = await startSink();
+    const delivery = { id: `msg_${randomUUID()}`, body: botEvent(workflowId) };
+    assert.equal((await post(baseUrl, delivery)).status, 200);
+    assert.equal((await post(baseUrl, delivery)).status, 200);
+    const events = await eventsOf(workflowId);
+    assert.equal(events.length, 2);
+    assert.equal(events[0]?.eventId, delivery.id);
+    assert.equal(events[1]?.eventId, delivery.id);
+  });
+
+  void it('accepts legacy svix-* headers', async () => {
+    const workflowId = await startSink();
+    const response = await post(baseUrl, { body: botEvent(workflowId, 'bot.joining_call'), family: 'svix' });
+    assert.equal(response.status, 200);
+    const events = await eventsOf(workflowId);
+    assert.deepEqual(
+      events.map((event) => [event.eventId, event.code]),
+      [[response.id, 'joining_call']],
+    );
+  });
+
+  void it('answers 401 and signals nothing for bad signatures, tampered bodies, stale timestamps and missing headers', async () => {
+    const workflowId = await startSink();
+    const body = botEvent(workflowId);
+    const now = Math.floor(Date.now() / 1000);
+    const rejected: Delivery[] = [
+      { body, signature: sign('msg_x', now, body, `whsec_${Buffer.from('another-secret').toString('base64')}`) },
+      { body, sentBody: body.replace('in_call_recording', 'call_ended') },
+      { body, timestamp: now - 6 * 60 },
+      { body, timestamp: now + 6 * 60 },
+      { body, omitHeaders: true },
+    ];
+    for (const delivery of rejected) {
+      const response = await post(baseUrl, delivery);
+      assert.equal(response.status, 401, JSON.stringify({ ...delivery, body: undefined, sentBody: undefined }));
+    }
+    assert.deepEqual(await eventsOf(workflowId), []);
+  });
+
+  void it('answers 400 to a verified body that is not JSON or not a Recall event', async () => {
+    assert.equal((await post(baseUrl, { body: '{"event": "bot.done", ' })).status, 400);
+    assert.equal((await post(baseUrl, { body: '{"hello": "world"}' })).status, 400);
+  });
+
+  void it('answers 413 to a body over the limit', async () => {
+    const body = JSON.stringify({ event: 'bot.done', data: { padding: 'x'.repeat(BODY_LIMIT) } });
+    assert.equal((await post(baseUrl, { body })).status, 413);
+  });
+
+  void it('answers 2xx for bots of unknown or closed workflows, and bots without a workflowId', async () => {
+    const unknown = await post(baseUrl, { body: botEvent(`receiver-test/never-started-${randomUUID()}`) });
+    assert.equal(unknown.status, 200);
+    assert.deepEqual(JSON.parse(unknown.body), { status: 'ignored', reason: 'workflow_not_found' });
+
+    const closedId = await startSink();
+    await eventsOf(closedId);
+    const closed = await post(baseUrl, { body: botEvent(closedId, 'bot.done') });
+    assert.equal(closed.status, 200);
+    assert.deepEqual(JSON.parse(closed.body), { status: 'ignored', reason: 'workflow_not_found' });
+
+    const unrouted = await post(baseUrl, { body: botEvent(undefined) });
+    assert.equal(unrouted.status, 200);
+    assert.deepEqual(JSON.parse(unrouted.body), { status: 'ignored', reason: 'no_workflow_id' });
+  });
+
+  void it('answers /healthz and /readyz while Temporal is up', async () => {
+    assert.equal((await get(baseUrl, '/healthz')).status, 200);
+    assert.equal((await get(baseUrl, '/readyz')).status, 200);
+  });
+
+  void it('exposes its counters, histogram and the default Node metrics on /metrics', async () => {
+    const { status, body } = await get(baseUrl, '/metrics');
+    assert.equal(status, 200);
+    assert.match(body, /^breakout_webhooks_received_total\{event="bot.in_call_recording"\} [1-9]/m);
+    assert.match(body, /^breakout_webhooks_rejected_total\{reason="bad_signature"\} [1-9]/m);
+    assert.match(body, /^breakout_webhooks_rejected_total\{reason="stale_timestamp"\} [1-9]/m);
+    assert.match(body, /^breakout_webhooks_rejected_total\{reason="too_large"\} [1-9]/m);
+    assert.match(body, /^breakout_webhooks_ignored_total\{reason="workflow_not_found"\} [1-9]/m);
+    assert.match(body, /^breakout_webhooks_signalled_total [1-9]/m);
+    assert.match(body, /^breakout_webhook_signal_seconds_count\{outcome="ok"\} [1-9]/m);
+    assert.match(body, /^process_cpu_user_seconds_total /m);
+  });
+
+  void it('never logs the webhook secret or a signature', () => {
+    assert.ok(logLines.length > 0, 'the receiver logged something');
+    const logs = logLines.join('');
+    assert.ok(!logs.includes(SECRET_KEY_PART), 'the secret leaked into the logs');
+    assert.ok(!/v1,[A-Za-z0-9+/=]{40,}/.test(logs), 'a signature leaked into the logs');
+    assert.ok(!/"(webhook|svix)-signature"/.test(logs), 'signature headers were logged');
+  });
+});
+
+void describe('webhook receiver while Temporal is unreachable', () => {
+  let temporal: TemporalTestContext;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  let taskQueue: string;
+  let port: number;
+  let server: WebhookServer;
+  let baseUrl: string;
+  let relay: { close(): Promise<void> } | undefined;
+
+  before(async () => {
+    temporal = await connectToTestServer();
+    taskQueue = uniqueTaskQueue('receiver-down');
+    worker = await Worker.create({
+      connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./receiver-fixtures/signal-sink'),
+    });
+    workerRun = worker.run();
+    port = await unusedPort();
+    server = buildWebhookServer({
+      webhookSecret: SECRET,
+      client: lazyTemporalClient({ address: `127.0.0.1:${port}`, namespace: temporal.namespace }),
+      logger: createLogger({ level: 'silent' }),
+      signalTimeoutMs: 1_000,
+      readyTimeoutMs: 1_000,
+    });
+    baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+  });
+
+  after(async () => {
+    await server?.close();
+    await relay?.close();
+    worker?.shutdown();
+    await workerRun;
+    await temporal?.close();
+  });
+
+  void it('starts, stays alive, is not ready, and answers 503 so that Recall redelivers', async () => {
+    assert.equal((await get(baseUrl, '/healthz')).status, 200);
+    assert.equal((await get(baseUrl, '/readyz')).status, 503);
+    const response = await post(baseUrl, { body: botEvent('receiver-test/anything') });
+    assert.equal(response.status, 503);
+  });
+
+  void it('recovers once Temporal is reachable, and the redelivery lands', async () => {
+    const workflowId = `receiver-test/${randomUUID()}`;
+    await temporal.client.workflow.start('signalSink', { taskQueue, workflowId });
+    const id = `msg_${randomUUID()}`;
+    const body = botEvent(workflowId);
+    assert.equal((await post(baseUrl, { id, body })).status, 503);
+
+    relay = await startRelay(port, temporal.address);
+    // Redeliver as Recall would (same id, fresh timestamp) until the receiver's reconnect succeeds.
+    let status = 503;
+    for (let attempt = 0; attempt < 30 && status === 503; attempt++) {
+      status = (await post(baseUrl, { id, body })).status;
+    }
+    assert.equal(status, 200);
+    assert.equal((await get(baseUrl, '/readyz')).status, 200);
+
+    const handle = temporal.client.workflow.getHandle(workflowId);
+    await handle.signal(leaveSignal, {});
+    const events = (await handle.result()) as RecallEvent[];
+    // A 503'd attempt may still have landed late (see withTimeout): at least once, always this id.
+    assert.ok(events.length >= 1);
+    assert.ok(events.every((event) => event.eventId === id));
+  });
+});
