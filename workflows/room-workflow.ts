@@ -318,8 +318,16 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
     }
   }
 
+  /** Transcripts finish processing after the bot is done; their webhooks say when (collect retries too). */
+  function transcriptsSettled(): boolean {
+    return bots
+      .filter(hasRecorded)
+      .every((b) => b.recordingIds.length > 0 && b.recordingIds.every((id) => b.transcriptsSettled.includes(id)));
+  }
+
   async function collect(): Promise<{ artifacts: Artifact[]; errors: string[] }> {
     setState('collecting');
+    await condition(transcriptsSettled, policy.pollInCallSeconds * 1000);
     const errors: string[] = [];
     const collected = await Promise.all(
       bots

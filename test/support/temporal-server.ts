@@ -9,7 +9,7 @@ import { searchAttributeKeys } from '../../src/contracts';
 
 let env: TestWorkflowEnvironment | undefined;
 
-export async function globalSetup(): Promise<void> {
+export async function startTestServer(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const path = resolveTemporalCli({ build: true, log: (line) => console.error(line) });
   env = await TestWorkflowEnvironment.createLocal({
@@ -23,6 +23,6 @@ export async function globalSetup(): Promise<void> {
   process.env.TEST_TEMPORAL_NAMESPACE = env.namespace ?? 'default';
 }
 
-export async function globalTeardown(): Promise<void> {
+export async function stopTestServer(): Promise<void> {
   await env?.teardown();
 }
