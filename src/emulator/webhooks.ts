@@ -21,7 +21,12 @@ interface Delivery {
 interface Chain {
   queue: Delivery[];
   busy: boolean;
+  /** Reordered deliveries, sent right after the next message of the chain overtook them. */
+  held: Delivery[];
 }
+
+/** A held-back delivery goes out anyway after this long (emulated seconds) if nothing overtakes it. */
+const REORDER_FALLBACK_SECONDS = 10;
 
 export interface WebhookDispatcherOptions {
   urls: string[];
@@ -75,12 +80,8 @@ export class WebhookDispatcher {
         this.o.record({ eventId: msgId, event, botId, url, status: 'dropped', at: Date.now() });
         continue;
       }
-      if (reorder) {
-        // Held back outside the bot's chain so the messages queued after it overtake it.
-        this.o.scheduler.after(Math.max(20, this.o.clock.realMs(2)), () => void this.attempt(delivery));
-      } else {
-        this.enqueue(delivery);
-      }
+      if (reorder) this.holdBack(delivery);
+      else this.enqueue(delivery);
       if (duplicate) this.enqueue({ ...delivery });
     }
   }
@@ -91,21 +92,42 @@ export class WebhookDispatcher {
     await this.agent.destroy();
   }
 
-  private enqueue(delivery: Delivery): void {
+  private chain(delivery: Delivery): [string, Chain] {
     const key = `${delivery.botId ?? ''}|${delivery.url}`;
     let chain = this.chains.get(key);
-    if (!chain) this.chains.set(key, (chain = { queue: [], busy: false }));
+    if (!chain) this.chains.set(key, (chain = { queue: [], busy: false, held: [] }));
+    return [key, chain];
+  }
+
+  private enqueue(delivery: Delivery): void {
+    const [key, chain] = this.chain(delivery);
     chain.queue.push(delivery);
     if (!chain.busy) void this.pump(key, chain);
+  }
+
+  /** Reorder fault: the next message of the same bot overtakes this one. */
+  private holdBack(delivery: Delivery): void {
+    const [key, chain] = this.chain(delivery);
+    chain.held.push(delivery);
+    this.o.scheduler.after(this.o.clock.realMs(REORDER_FALLBACK_SECONDS), () => {
+      const i = chain.held.indexOf(delivery);
+      if (i < 0) return;
+      chain.held.splice(i, 1);
+      void this.attempt(delivery);
+      if (!chain.busy && chain.queue.length === 0 && chain.held.length === 0 && this.chains.get(key) === chain) {
+        this.chains.delete(key);
+      }
+    });
   }
 
   private async pump(key: string, chain: Chain): Promise<void> {
     chain.busy = true;
     for (let next = chain.queue.shift(); next && !this.closed; next = chain.queue.shift()) {
       await this.attempt(next);
+      for (const held of chain.held.splice(0)) await this.attempt(held);
     }
     chain.busy = false;
-    if (chain.queue.length === 0 && this.chains.get(key) === chain) this.chains.delete(key);
+    if (chain.queue.length === 0 && chain.held.length === 0 && this.chains.get(key) === chain) this.chains.delete(key);
   }
 
   private async attempt(d: Delivery): Promise<void> {
