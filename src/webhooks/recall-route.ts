@@ -7,12 +7,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
-import {
-  WebhookPayloadError,
-  WebhookVerificationError,
-  verifyRecallWebhook,
-  webhookEventId,
-} from '../recall/webhook-verification';
+import { WebhookPayloadError, WebhookVerificationError, verifyRecallWebhook, webhookEventId } from '../recall';
 import type { IgnoreReason, RejectReason, WebhookMetrics } from './metrics';
 import { signalRecallEvent } from './signal-recall-event';
 import { NotARecallEventError, toRecallEvent, type RoutedRecallEvent } from './to-recall-event';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RecallEvent } from '../contracts/recall-event';
-import { WebhookEventSchema, breakoutRoomOf, type WebhookEvent } from '../recall/schemas';
+import { WebhookEventSchema, breakoutRoomOf, type WebhookEvent } from '../recall';
 
 export interface RoutedRecallEvent {
   /** The room workflow that owns the bot, from `data.bot.metadata.workflowId` (set at bot creation). */
