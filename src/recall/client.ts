@@ -303,7 +303,8 @@ export class RecallClient {
       typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
     if (contentLength !== undefined && contentLength > opts.maxBytes) {
       stopIdleTimer();
-      body.destroy();
+      // Destroying an undici body makes it emit an abort error that nobody else would handle.
+      body.on('error', () => undefined).destroy();
       throw this.#logged(ctx, started, tooLargeError(ctx, opts.maxBytes, statusCode));
     }
     this.#log.debug(
