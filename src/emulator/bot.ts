@@ -133,7 +133,8 @@ export class Bot implements MeetingObserver {
 
   startRecordingCommand(): void {
     this.recordingWanted = true;
-    if (this.phase === 'in_call' && !this.active) this.timer('record', Timing.recordingStartSeconds, () => this.startRecording());
+    if (this.phase === 'in_call' && !this.active)
+      this.timer('record', Timing.recordingStartSeconds, () => this.startRecording());
   }
 
   stopRecordingCommand(): void {
@@ -192,7 +193,9 @@ export class Bot implements MeetingObserver {
     this.phase = 'waiting_room';
     this.status('in_waiting_room');
     this.faultAt('in_waiting_room');
-    this.timer('waitingRoom', this.automaticLeave.waiting_room_timeout, () => this.leave('timeout_exceeded_waiting_room'));
+    this.timer('waitingRoom', this.automaticLeave.waiting_room_timeout, () =>
+      this.leave('timeout_exceeded_waiting_room'),
+    );
     if (meeting.waitingRoom === 'admit') this.timer('admit', meeting.admitAfterSeconds, () => this.enterCall());
   }
 
@@ -203,10 +206,13 @@ export class Bot implements MeetingObserver {
     this.roomId = null;
     this.audit.rooms.push({ roomId: null, roomName: null, enteredAt: Date.now() });
     this.notRecording();
-    for (const room of this.meeting!.rooms) if (room.state === 'open') this.breakoutEvent('bot.breakout_room_opened', room);
+    for (const room of this.meeting!.rooms)
+      if (room.state === 'open') this.breakoutEvent('bot.breakout_room_opened', room);
     this.refreshView(false);
     if (this.visible.size === 0) {
-      this.timer('nooneJoined', this.automaticLeave.noone_joined_timeout, () => this.leave('timeout_exceeded_noone_joined'));
+      this.timer('nooneJoined', this.automaticLeave.noone_joined_timeout, () =>
+        this.leave('timeout_exceeded_noone_joined'),
+      );
     }
     this.place();
   }
@@ -289,7 +295,8 @@ export class Bot implements MeetingObserver {
       const delay = Math.max(timeout, (activeFrom - now) / 1000);
       this.timer('everyoneLeft', delay, () => this.leave('timeout_exceeded_everyone_left'));
     }
-    if (this.visible.size === 0 && this.body.recording_config?.start_recording_on === 'call_join') this.maybeStartRecording();
+    if (this.visible.size === 0 && this.body.recording_config?.start_recording_on === 'call_join')
+      this.maybeStartRecording();
   }
 
   private maybeStartRecording(): void {
@@ -328,7 +335,11 @@ export class Bot implements MeetingObserver {
     if (cap) this.timer('recordingTimeout', cap, () => this.leave('timeout_exceeded_in_call_recording'));
   }
 
-  newTranscript(provider: Record<string, unknown>, at: number, diarization?: Record<string, unknown> | null): TranscriptArtifact {
+  newTranscript(
+    provider: Record<string, unknown>,
+    at: number,
+    diarization?: Record<string, unknown> | null,
+  ): TranscriptArtifact {
     const configured = this.recordingConfig?.transcript as { diarization?: Record<string, unknown> } | null | undefined;
     return {
       id: this.ctx.prng.uuid(),

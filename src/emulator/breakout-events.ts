@@ -4,10 +4,7 @@
  * `data.data.breakout_room.{id,name}`). Kept here, alone, so it is one edit when the real shape is known.
  */
 export type BreakoutEvent =
-  | 'bot.breakout_room_opened'
-  | 'bot.breakout_room_closed'
-  | 'bot.breakout_room_entered'
-  | 'bot.breakout_room_left';
+  'bot.breakout_room_opened' | 'bot.breakout_room_closed' | 'bot.breakout_room_entered' | 'bot.breakout_room_left';
 
 export function breakoutEventData(
   event: BreakoutEvent,

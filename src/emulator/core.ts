@@ -28,9 +28,7 @@ export interface CoreOptions {
 }
 
 export type CreateBotResult =
-  | { kind: 'created'; bot: Bot }
-  | { kind: 'invalid'; errors: Record<string, string[]> }
-  | { kind: 'pool_exhausted' };
+  { kind: 'created'; bot: Bot } | { kind: 'invalid'; errors: Record<string, string[]> } | { kind: 'pool_exhausted' };
 
 /** The emulated world: meetings, bots, recordings, webhooks, faults and the audit log, minus HTTP. */
 export class EmulatorCore {
@@ -73,7 +71,8 @@ export class EmulatorCore {
       crashBot: (id, subCode) => this.bots.get(id)?.crash(subCode),
       setWebhookRates: (rates) => this.webhooks.setFaults(rates),
       dropWebhooksOfLiveBots: (match: BotMatch) => {
-        for (const bot of this.botOrder) if (!bot.terminal && matches(match, bot.name, bot.metadata)) bot.dropWebhooks = true;
+        for (const bot of this.botOrder)
+          if (!bot.terminal && matches(match, bot.name, bot.metadata)) bot.dropWebhooks = true;
       },
       expireDownloadUrls: () => this.media.expireAll(),
     });
@@ -87,7 +86,8 @@ export class EmulatorCore {
       emit: (event, data, bot) => this.webhooks.emit(event, data, bot.id, bot.dropWebhooks),
       registerRecording: (bot, recording) => {
         this.recordings.set(recording.id, { bot, recording });
-        for (const transcript of recording.transcripts) this.transcripts.set(transcript.id, { bot, recording, transcript });
+        for (const transcript of recording.transcripts)
+          this.transcripts.set(transcript.id, { bot, recording, transcript });
       },
     };
   }
@@ -141,7 +141,12 @@ export class EmulatorCore {
   }
 
   /** A transcript made after the fact through create_transcript. */
-  createTranscript(bot: Bot, recording: Recording, provider: Record<string, unknown>, diarization?: Record<string, unknown> | null): TranscriptArtifact {
+  createTranscript(
+    bot: Bot,
+    recording: Recording,
+    provider: Record<string, unknown>,
+    diarization?: Record<string, unknown> | null,
+  ): TranscriptArtifact {
     const transcript = bot.newTranscript(provider, this.clock.now(), diarization);
     recording.transcripts.push(transcript);
     this.transcripts.set(transcript.id, { bot, recording, transcript });

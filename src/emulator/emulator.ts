@@ -37,7 +37,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Only the shape of the configuration: the API key and webhook secret never reach the log.
   logger.info(
-    { baseUrl, timeScale: core.clock.timeScale, webhookUrls: options.webhookUrls?.length ?? 0, signed: !!options.webhookSecret },
+    {
+      baseUrl,
+      timeScale: core.clock.timeScale,
+      webhookUrls: options.webhookUrls?.length ?? 0,
+      signed: !!options.webhookSecret,
+    },
     'Recall emulator listening',
   );
 

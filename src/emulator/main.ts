@@ -20,19 +20,33 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function emulatorCommand(): Command {
   return new Command('breakout-emulator')
     .description('Run the Recall.ai API emulator with simulated Zoom meetings and breakout rooms')
-    .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0 = random)').env('EMULATOR_PORT').argParser(number('port')).default(0))
+    .addOption(
+      new Option('--port <port>', 'port on 127.0.0.1 (0 = random)')
+        .env('EMULATOR_PORT')
+        .argParser(number('port'))
+        .default(0),
+    )
     .addOption(new Option('--api-key <key>', 'API key clients must send').env('RECALL_API_KEY').makeOptionMandatory())
-    .addOption(new Option('--webhook-secret <secret>', 'whsec_... secret that signs webhooks').env('RECALL_WEBHOOK_SECRET'))
+    .addOption(
+      new Option('--webhook-secret <secret>', 'whsec_... secret that signs webhooks').env('RECALL_WEBHOOK_SECRET'),
+    )
     .addOption(
       new Option('--webhook-url <url>', 'endpoint receiving every webhook (repeatable)')
         .env('EMULATOR_WEBHOOK_URLS')
         .argParser(collect),
     )
     .addOption(
-      new Option('--time-scale <n>', 'emulated seconds per real second').env('EMULATOR_TIME_SCALE').argParser(number('time scale')).default(1),
+      new Option('--time-scale <n>', 'emulated seconds per real second')
+        .env('EMULATOR_TIME_SCALE')
+        .argParser(number('time scale'))
+        .default(1),
     )
     .addOption(new Option('--seed <n>', 'PRNG seed').env('EMULATOR_SEED').argParser(number('seed')).default(1))
-    .addOption(new Option('--header-style <style>', 'webhook signature headers').choices(['standard', 'svix']).default('standard'))
+    .addOption(
+      new Option('--header-style <style>', 'webhook signature headers')
+        .choices(['standard', 'svix'])
+        .default('standard'),
+    )
     .addOption(new Option('--meeting <file...>', 'JSON MeetingSpec file(s) (one spec or an array) to create at start'))
     .action(async (opts: CliOptions) => {
       await runEmulator(opts);

@@ -52,13 +52,19 @@ export class MediaUrls {
 
   serve(path: string, search: URLSearchParams): MediaResponse {
     const match = /^\/_media\/([^/]+)\/([^/]+)$/.exec(path);
-    const file = match ? (Object.keys(MEDIA_FILES) as MediaFile[]).find((f) => MEDIA_FILES[f].name === match[2]) : undefined;
+    const file = match
+      ? (Object.keys(MEDIA_FILES) as MediaFile[]).find((f) => MEDIA_FILES[f].name === match[2])
+      : undefined;
     if (!match || !file) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
     const issuedAt = Number(search.get('X-Amz-Date'));
     const seq = Number(search.get('n'));
     const query = `X-Amz-Date=${search.get('X-Amz-Date')}&X-Amz-Expires=${search.get('X-Amz-Expires')}&n=${search.get('n')}`;
     if (search.get('X-Amz-Signature') !== this.sign(path, query)) {
-      return s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+      return s3Error(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      );
     }
     if (Date.now() > issuedAt + this.ttlMs || seq < this.expiredBelowSeq) {
       return s3Error(403, 'AccessDenied', 'Request has expired');

@@ -216,7 +216,8 @@ export class Meeting {
     const opened = this.rooms.filter((r) => r.state === 'pending');
     for (const room of opened) room.state = 'open';
     for (const p of this.people) {
-      if (p.assignedRoomId !== null && this.room(p.assignedRoomId)?.state === 'open') this.move(p, p.assignedRoomId, now);
+      if (p.assignedRoomId !== null && this.room(p.assignedRoomId)?.state === 'open')
+        this.move(p, p.assignedRoomId, now);
     }
     for (const o of [...this.observers]) o.roomsOpened(opened);
     this.notifyOccupancy();

@@ -111,7 +111,11 @@ export class Recording {
       timestamp: rel(e.at),
       data: null,
     }));
-    const providerData = utterances.map((u) => ({ speaker: u.person.pid, start: rel(u.at).relative, text: u.words.join(' ') }));
+    const providerData = utterances.map((u) => ({
+      speaker: u.person.pid,
+      start: rel(u.at).relative,
+      text: u.words.join(' '),
+    }));
 
     this.videoSeconds = ((this.endedAt ?? this.startedAt) - this.startedAt) / 1000;
     const json = (v: unknown) => Buffer.from(JSON.stringify(v));

@@ -120,12 +120,7 @@ export interface WebhookFaultRates {
 export type BotMatch = { botName?: string; metadata?: Record<string, string>; count?: number };
 
 export type ArtifactKind =
-  | 'video'
-  | 'transcript'
-  | 'participants'
-  | 'participant_events'
-  | 'speaker_timeline'
-  | 'meeting_metadata';
+  'video' | 'transcript' | 'participants' | 'participant_events' | 'speaker_timeline' | 'meeting_metadata';
 
 export interface WebhookDelivery {
   eventId: string;

@@ -13,7 +13,12 @@ export interface ReceivedWebhook {
   raw: string;
   event: string;
   data: {
-    data: { code?: string; sub_code?: string | null; updated_at?: string; breakout_room?: { id: string; name: string } };
+    data: {
+      code?: string;
+      sub_code?: string | null;
+      updated_at?: string;
+      breakout_room?: { id: string; name: string };
+    };
     bot?: { id: string; metadata: Record<string, string> };
     recording?: { id: string };
     transcript?: { id: string };
@@ -142,7 +147,11 @@ export interface RecordingJson {
   };
 }
 
-export async function createBot(emulator: Emulator, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function createBot(
+  emulator: Emulator,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   return api<BotJson>(emulator, 'POST', '/api/v1/bot/', body, headers);
 }
 
@@ -157,7 +166,11 @@ export function codes(bot: BotJson): string[] {
 }
 
 /** Polls `check` until it returns a value; fails with `what` after `timeoutMs` (a safety net, not an assertion on timing). */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -180,7 +193,9 @@ export async function waitForEvent(sink: Sink, botId: string, event: string): Pr
   return waitFor(`${event} for ${botId}`, () => sink.forBot(botId).find((w) => w.event === event));
 }
 
-export async function download(url: string): Promise<{ status: number; body: Buffer; contentType: string | undefined }> {
+export async function download(
+  url: string,
+): Promise<{ status: number; body: Buffer; contentType: string | undefined }> {
   const res = await request(url);
   const body = Buffer.from(await res.body.arrayBuffer());
   return { status: res.statusCode, body, contentType: res.headers['content-type'] as string | undefined };

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { api, codes, createBot, getBot, type Harness, harness, meetingSpec, waitFor, waitForEvent, waitForStatus } from './helpers';
+import {
+  api,
+  codes,
+  createBot,
+  getBot,
+  type Harness,
+  harness,
+  meetingSpec,
+  waitFor,
+  waitForEvent,
+  waitForStatus,
+} from './helpers';
 
 describe('emulator bot lifecycle', () => {
   let h: Harness;
@@ -31,7 +42,10 @@ describe('emulator bot lifecycle', () => {
       assert.equal(change.message, null);
     }
     const times = bot.status_changes.map((s) => Date.parse(s.created_at));
-    assert.deepEqual([...times].sort((a, b) => a - b), times);
+    assert.deepEqual(
+      [...times].sort((a, b) => a - b),
+      times,
+    );
 
     await waitForEvent(h.sink, bot.id, 'recording.done');
     const ended = h.sink.forBot(bot.id).find((w) => w.event === 'bot.call_ended')!;
@@ -113,7 +127,10 @@ describe('emulator bot lifecycle', () => {
     assert.deepEqual(codes(a).slice(0, 3), ['joining_call', 'in_waiting_room', 'in_call_not_recording']);
 
     const closed = h.emulator.createMeeting(meetingSpec({ waitingRoom: 'never_admit' }));
-    const stuck = await createBot(h.emulator, { meeting_url: closed.url, automatic_leave: { waiting_room_timeout: 30 } });
+    const stuck = await createBot(h.emulator, {
+      meeting_url: closed.url,
+      automatic_leave: { waiting_room_timeout: 30 },
+    });
     const s = await waitForStatus(h.emulator, stuck.body.id, 'done');
     assert.deepEqual(codes(s), ['joining_call', 'in_waiting_room', 'call_ended:timeout_exceeded_waiting_room', 'done']);
   });
@@ -122,7 +139,11 @@ describe('emulator bot lifecycle', () => {
     // Eve waits in the main room until breakout rooms open, then goes to hers: the bot staying in
     // the main room is left alone.
     const meeting = h.emulator.createMeeting(
-      meetingSpec({ mainRoom: [], breakoutOpensAtSeconds: 20, breakoutRooms: [{ name: 'Room 1', participants: [{ name: 'Eve' }] }] }),
+      meetingSpec({
+        mainRoom: [],
+        breakoutOpensAtSeconds: 20,
+        breakoutRooms: [{ name: 'Room 1', participants: [{ name: 'Eve' }] }],
+      }),
     );
     const res = await createBot(h.emulator, {
       meeting_url: meeting.url,
@@ -139,9 +160,17 @@ describe('emulator bot lifecycle', () => {
     ]);
 
     const empty = h.emulator.createMeeting(meetingSpec({ mainRoom: [], breakoutRooms: [] }));
-    const lonely = await createBot(h.emulator, { meeting_url: empty.url, automatic_leave: { noone_joined_timeout: 20 } });
+    const lonely = await createBot(h.emulator, {
+      meeting_url: empty.url,
+      automatic_leave: { noone_joined_timeout: 20 },
+    });
     const l = await waitForStatus(h.emulator, lonely.body.id, 'done');
-    assert.deepEqual(codes(l), ['joining_call', 'in_call_not_recording', 'call_ended:timeout_exceeded_noone_joined', 'done']);
+    assert.deepEqual(codes(l), [
+      'joining_call',
+      'in_call_not_recording',
+      'call_ended:timeout_exceeded_noone_joined',
+      'done',
+    ]);
   });
 
   it('stop_recording and start_recording make separate recordings', async () => {
@@ -150,14 +179,21 @@ describe('emulator bot lifecycle', () => {
     await waitForStatus(h.emulator, res.body.id, 'in_call_recording');
     assert.equal((await api(h.emulator, 'POST', `/api/v1/bot/${res.body.id}/stop_recording/`)).status, 200);
     await waitFor('second not-recording', async () =>
-      codes(await getBot(h.emulator, res.body.id)).filter((c) => c === 'in_call_not_recording').length === 2 ? true : undefined,
+      codes(await getBot(h.emulator, res.body.id)).filter((c) => c === 'in_call_not_recording').length === 2
+        ? true
+        : undefined,
     );
     assert.equal((await api(h.emulator, 'POST', `/api/v1/bot/${res.body.id}/start_recording/`)).status, 200);
     await waitFor('second recording', async () =>
-      codes(await getBot(h.emulator, res.body.id)).filter((c) => c === 'in_call_recording').length === 2 ? true : undefined,
+      codes(await getBot(h.emulator, res.body.id)).filter((c) => c === 'in_call_recording').length === 2
+        ? true
+        : undefined,
     );
     await api(h.emulator, 'POST', `/api/v1/bot/${res.body.id}/leave_call/`);
-    await waitFor('two recording.done', () => h.sink.events(res.body.id).filter((e) => e === 'recording.done').length === 2);
+    await waitFor(
+      'two recording.done',
+      () => h.sink.events(res.body.id).filter((e) => e === 'recording.done').length === 2,
+    );
     const bot = await getBot(h.emulator, res.body.id);
     assert.equal(bot.recordings.length, 2);
     assert.ok(bot.recordings.every((r) => r.status.code === 'done'));

@@ -3,14 +3,23 @@ import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { createBot, harness, meetingSpec, SECRET, waitFor, waitForEvent } from './helpers';
 
-const LIFECYCLE = ['bot.joining_call', 'bot.in_call_not_recording', 'bot.in_call_recording', 'bot.call_ended', 'bot.done'];
+const LIFECYCLE = [
+  'bot.joining_call',
+  'bot.in_call_not_recording',
+  'bot.in_call_recording',
+  'bot.call_ended',
+  'bot.done',
+];
 
 describe('emulator webhooks', () => {
   it('signs with webhook-* headers that the standardwebhooks package verifies, in status order', async () => {
     const h = await harness();
     try {
       const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 20 }));
-      const { body } = await createBot(h.emulator, { meeting_url: meeting.url, breakout_room: { mode: 'join_main_room' } });
+      const { body } = await createBot(h.emulator, {
+        meeting_url: meeting.url,
+        breakout_room: { mode: 'join_main_room' },
+      });
       await waitForEvent(h.sink, body.id, 'recording.done');
       const verifier = new Webhook(SECRET);
       for (const w of h.sink.forBot(body.id)) {
@@ -86,10 +95,12 @@ describe('emulator webhooks', () => {
       const meeting = h.emulator.createMeeting(meetingSpec());
       const { body } = await createBot(h.emulator, { meeting_url: meeting.url });
       await waitForEvent(h.sink, body.id, 'bot.joining_call');
-      await waitFor('two failed attempts', () =>
-        h.emulator.audit
-          .webhookDeliveries()
-          .filter((d) => d.url.includes(':9/') && d.event === 'bot.joining_call' && d.status === 'error').length >= 2,
+      await waitFor(
+        'two failed attempts',
+        () =>
+          h.emulator.audit
+            .webhookDeliveries()
+            .filter((d) => d.url.includes(':9/') && d.event === 'bot.joining_call' && d.status === 'error').length >= 2,
       );
     } finally {
       await h.close();
@@ -102,7 +113,10 @@ describe('emulator webhooks', () => {
       const meeting = h.emulator.createMeeting(meetingSpec());
       h.emulator.faults.webhooks({ duplicate: 1 });
       const dup = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'dup' });
-      await waitFor('duplicate joining_call', () => h.sink.events(dup.body.id).filter((e) => e === 'bot.joining_call').length === 2);
+      await waitFor(
+        'duplicate joining_call',
+        () => h.sink.events(dup.body.id).filter((e) => e === 'bot.joining_call').length === 2,
+      );
       const [first, second] = h.sink.forBot(dup.body.id).filter((w) => w.event === 'bot.joining_call');
       assert.equal(first!.headers['webhook-id'], second!.headers['webhook-id']);
 
@@ -116,7 +130,10 @@ describe('emulator webhooks', () => {
       const after = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'after-reset' });
       await waitForEvent(h.sink, after.body.id, 'bot.in_call_recording');
       assert.equal(h.sink.events(dropped.body.id).includes('bot.joining_call'), false);
-      assert.deepEqual(h.sink.events(after.body.id).filter((e) => LIFECYCLE.includes(e)), LIFECYCLE.slice(0, 3));
+      assert.deepEqual(
+        h.sink.events(after.body.id).filter((e) => LIFECYCLE.includes(e)),
+        LIFECYCLE.slice(0, 3),
+      );
     } finally {
       await h.close();
     }

@@ -37,7 +37,11 @@ export function apiRoutes(core: EmulatorCore): Route[] {
           const headers: Record<string, string> = {};
           if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
           if (failure.status === 507) {
-            return { status: 507, headers, body: { detail: 'No bots are available right now. Please retry in 30 seconds.' } };
+            return {
+              status: 507,
+              headers,
+              body: { detail: 'No bots are available right now. Please retry in 30 seconds.' },
+            };
           }
           // Gateway-style failures never reached the handler, so nothing is cached under the key.
           return { status: failure.status, headers, body: { detail: 'Request failed.' }, cache: false };
@@ -134,12 +138,23 @@ export function apiRoutes(core: EmulatorCore): Route[] {
         const parsed = createTranscriptSchema.safeParse(req.body, { reportInput: true });
         if (!parsed.success) return { status: 400, body: drfErrors(parsed.error) };
         if (found.recording.status !== 'done') {
-          return { status: 400, body: { code: 'recording_not_done', detail: 'The recording has not finished processing.' } };
+          return {
+            status: 400,
+            body: { code: 'recording_not_done', detail: 'The recording has not finished processing.' },
+          };
         }
         if (found.recording.transcripts.length >= MAX_TRANSCRIPTS_PER_RECORDING) {
-          return { status: 400, body: { code: 'too_many_transcripts', detail: 'A recording can have at most 10 transcripts.' } };
+          return {
+            status: 400,
+            body: { code: 'too_many_transcripts', detail: 'A recording can have at most 10 transcripts.' },
+          };
         }
-        const transcript = core.createTranscript(found.bot, found.recording, parsed.data.provider, parsed.data.diarization);
+        const transcript = core.createTranscript(
+          found.bot,
+          found.recording,
+          parsed.data.provider,
+          parsed.data.diarization,
+        );
         return { status: 200, body: transcriptJson(found.recording, transcript, core.media) };
       },
     },

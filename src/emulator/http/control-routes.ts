@@ -111,7 +111,8 @@ export function handleControl(core: EmulatorCore, method: string, path: string, 
     return { status: 204 };
   }
   const fault = /^\/_emulator\/faults\/([a-z-]+)$/.exec(path)?.[1];
-  if (method === 'POST' && fault && fault in controls) return applyFault(core, fault as keyof typeof controls, req.body);
+  if (method === 'POST' && fault && fault in controls)
+    return applyFault(core, fault as keyof typeof controls, req.body);
   return { status: 404, body: { detail: 'Not found.' } };
 }
 

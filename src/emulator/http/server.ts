@@ -36,7 +36,10 @@ export function createEmulatorServer(o: HttpOptions): Server {
       await drain(req);
       const media = o.core.media.serve(path, url.searchParams);
       record(path, method, media.status);
-      res.writeHead(media.status, { 'content-type': media.contentType, 'content-length': Buffer.byteLength(media.body) });
+      res.writeHead(media.status, {
+        'content-type': media.contentType,
+        'content-length': Buffer.byteLength(media.body),
+      });
       res.end(method === 'HEAD' ? undefined : media.body);
       return;
     }
@@ -53,10 +56,12 @@ export function createEmulatorServer(o: HttpOptions): Server {
       record(path, method, response.status);
       send(res, response);
     };
-    if (!authorized(req.headers.authorization, o.apiKey)) return reply({ status: 401, body: { detail: 'Invalid token.' } });
+    if (!authorized(req.headers.authorization, o.apiKey))
+      return reply({ status: 401, body: { detail: 'Invalid token.' } });
     const match = matchRoute(routes, method, path);
     if (match === 'not_found') return reply(NOT_FOUND);
-    if (match === 'method_not_allowed') return reply({ status: 405, body: { detail: `Method "${method}" not allowed.` } });
+    if (match === 'method_not_allowed')
+      return reply({ status: 405, body: { detail: `Method "${method}" not allowed.` } });
     const wait = limiter.take(match.route.category);
     if (wait > 0) {
       return reply({
@@ -77,7 +82,13 @@ export function createEmulatorServer(o: HttpOptions): Server {
       idempotency.begin(path, key);
     }
     if (o.core.faults.responseDelayMs > 0) await sleep(o.core.faults.responseDelayMs);
-    const result = match.route.handle({ params: match.params, query: url.searchParams, body, idempotencyKey: key, url });
+    const result = match.route.handle({
+      params: match.params,
+      query: url.searchParams,
+      body,
+      idempotencyKey: key,
+      url,
+    });
     const { cache, lose, ...response } = result;
     if (key) {
       if (cache === false) idempotency.abandon(path, key);
@@ -107,7 +118,10 @@ export function createEmulatorServer(o: HttpOptions): Server {
 function send(res: ServerResponse, response: ApiResponse): void {
   if (res.destroyed) return;
   const payload = response.body === undefined ? '' : JSON.stringify(response.body);
-  const headers: Record<string, string | number> = { ...response.headers, 'content-length': Buffer.byteLength(payload) };
+  const headers: Record<string, string | number> = {
+    ...response.headers,
+    'content-length': Buffer.byteLength(payload),
+  };
   if (payload) headers['content-type'] = 'application/json';
   res.writeHead(response.status, headers);
   res.end(payload);
