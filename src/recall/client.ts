@@ -68,14 +68,20 @@ export interface DownloadOptions extends CallOptions {
   maxBytes: number;
 }
 
-interface JsonCall<T> extends CallOptions {
+interface ApiCall extends CallOptions {
   method: 'GET' | 'POST' | 'DELETE';
   /** Absolute URL on the Recall origin. */
   url: URL;
   body?: unknown;
   idempotencyKey?: string;
-  /** Omitted when the response body is not used (204, command acknowledgements). */
-  schema?: z.ZodType<T>;
+}
+
+/** A 2xx answer, not yet parsed. */
+interface Exchange {
+  ctx: CallContext;
+  started: number;
+  status: number;
+  text: string;
 }
 
 const API_PREFIX = '/api/v1';
@@ -132,22 +138,26 @@ export class RecallClient {
 
   async createBot(body: CreateBotRequest, opts: CreateBotOptions): Promise<Bot> {
     if (!opts.idempotencyKey) throw new TypeError('createBot needs an idempotencyKey');
-    return this.#json({
-      ...opts,
-      method: 'POST',
-      url: this.#url(`${API_PREFIX}/bot/`),
-      body,
-      schema: BotSchema,
-    });
+    return this.#json(
+      {
+        ...opts,
+        method: 'POST',
+        url: this.#url(`${API_PREFIX}/bot/`),
+        body,
+      },
+      BotSchema,
+    );
   }
 
   async retrieveBot(id: string, opts: CallOptions = {}): Promise<Bot> {
-    return this.#json({
-      ...opts,
-      method: 'GET',
-      url: this.#url(`${API_PREFIX}/bot/${segment(id)}/`),
-      schema: BotSchema,
-    });
+    return this.#json(
+      {
+        ...opts,
+        method: 'GET',
+        url: this.#url(`${API_PREFIX}/bot/${segment(id)}/`),
+      },
+      BotSchema,
+    );
   }
 
   /** Follows `next` page by page; stops early when the consumer stops iterating. */
@@ -162,7 +172,7 @@ export class RecallClient {
     const seen = new Set<string>();
     while (url) {
       seen.add(url.href);
-      const page: BotListPage = await this.#json({ ...opts, method: 'GET', url, schema: BotListPageSchema });
+      const page: BotListPage = await this.#json({ ...opts, method: 'GET', url }, BotListPageSchema);
       yield* page.results;
       url = page.next === null ? undefined : this.#nextPage(page.next, url);
       if (url && seen.has(url.href)) {
@@ -179,21 +189,23 @@ export class RecallClient {
 
   /** Irreversible. 400 `cannot_command_completed_bot` / `cannot_command_unstarted_bot` when not in a call. */
   async leaveCall(id: string, opts: CallOptions = {}): Promise<Bot> {
-    return this.#json({
-      ...opts,
-      method: 'POST',
-      url: this.#url(`${API_PREFIX}/bot/${segment(id)}/leave_call/`),
-      schema: BotSchema,
-    });
+    return this.#json(
+      {
+        ...opts,
+        method: 'POST',
+        url: this.#url(`${API_PREFIX}/bot/${segment(id)}/leave_call/`),
+      },
+      BotSchema,
+    );
   }
 
   /** Only for scheduled bots not yet dispatched (405 otherwise: use `leaveCall`). */
   async deleteBot(id: string, opts: CallOptions = {}): Promise<void> {
-    await this.#json({ ...opts, method: 'DELETE', url: this.#url(`${API_PREFIX}/bot/${segment(id)}/`) });
+    await this.#send({ ...opts, method: 'DELETE', url: this.#url(`${API_PREFIX}/bot/${segment(id)}/`) });
   }
 
   async startRecording(id: string, body?: Record<string, unknown>, opts: CallOptions = {}): Promise<void> {
-    await this.#json({
+    await this.#send({
       ...opts,
       method: 'POST',
       url: this.#url(`${API_PREFIX}/bot/${segment(id)}/start_recording/`),
@@ -202,19 +214,21 @@ export class RecallClient {
   }
 
   async stopRecording(id: string, opts: CallOptions = {}): Promise<void> {
-    await this.#json({ ...opts, method: 'POST', url: this.#url(`${API_PREFIX}/bot/${segment(id)}/stop_recording/`) });
+    await this.#send({ ...opts, method: 'POST', url: this.#url(`${API_PREFIX}/bot/${segment(id)}/stop_recording/`) });
   }
 
   // ---- Recordings and transcripts ----
 
   /** Download URLs inside expire after 6 hours: retrieve again rather than caching them. */
   async retrieveRecording(id: string, opts: CallOptions = {}): Promise<Recording> {
-    return this.#json({
-      ...opts,
-      method: 'GET',
-      url: this.#url(`${API_PREFIX}/recording/${segment(id)}/`),
-      schema: RecordingSchema,
-    });
+    return this.#json(
+      {
+        ...opts,
+        method: 'GET',
+        url: this.#url(`${API_PREFIX}/recording/${segment(id)}/`),
+      },
+      RecordingSchema,
+    );
   }
 
   /** Async transcription; the artifact starts `processing`, then `transcript.done|failed` fires. */
@@ -223,22 +237,26 @@ export class RecallClient {
     body: CreateTranscriptRequest,
     opts: IdempotentCallOptions = {},
   ): Promise<TranscriptArtifact> {
-    return this.#json({
-      ...opts,
-      method: 'POST',
-      url: this.#url(`${API_PREFIX}/recording/${segment(recordingId)}/create_transcript/`),
-      body,
-      schema: TranscriptArtifactSchema,
-    });
+    return this.#json(
+      {
+        ...opts,
+        method: 'POST',
+        url: this.#url(`${API_PREFIX}/recording/${segment(recordingId)}/create_transcript/`),
+        body,
+      },
+      TranscriptArtifactSchema,
+    );
   }
 
   async retrieveTranscript(id: string, opts: CallOptions = {}): Promise<TranscriptArtifact> {
-    return this.#json({
-      ...opts,
-      method: 'GET',
-      url: this.#url(`${API_PREFIX}/transcript/${segment(id)}/`),
-      schema: TranscriptArtifactSchema,
-    });
+    return this.#json(
+      {
+        ...opts,
+        method: 'GET',
+        url: this.#url(`${API_PREFIX}/transcript/${segment(id)}/`),
+      },
+      TranscriptArtifactSchema,
+    );
   }
 
   // ---- Media ----
@@ -348,7 +366,21 @@ export class RecallClient {
     return new URL(`${parsed.pathname}${parsed.search}`, new URL(this.baseUrl).origin);
   }
 
-  async #json<T>(call: JsonCall<T>): Promise<T> {
+  async #json<T>(call: ApiCall, schema: z.ZodType<T>): Promise<T> {
+    const { ctx, started, status, text } = await this.#send(call);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw this.#logged(ctx, started, invalidResponse(ctx, status, 'response body is not JSON'));
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw this.#logged(ctx, started, invalidResponse(ctx, status, describeIssues(parsed.error)));
+    return parsed.data;
+  }
+
+  /** One HTTP exchange with the API; anything but a 2xx becomes a RecallApiError. */
+  async #send(call: ApiCall): Promise<Exchange> {
     const ctx = this.#ctx(call.method, call.url);
     const started = performance.now();
     const deadline = AbortSignal.timeout(this.#timeoutMs);
@@ -388,17 +420,7 @@ export class RecallClient {
       throw this.#logged(ctx, started, errorFromResponse(ctx, status, responseHeaders, text, this.#redactor));
     }
     this.#log.debug({ ...ctx, status, durationMs: elapsed(started) }, 'recall request');
-    if (call.schema === undefined) return undefined as T;
-
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw this.#logged(ctx, started, invalidResponse(ctx, status, 'response body is not JSON'));
-    }
-    const parsed = call.schema.safeParse(body);
-    if (!parsed.success) throw this.#logged(ctx, started, invalidResponse(ctx, status, describeIssues(parsed.error)));
-    return parsed.data;
+    return { ctx, started, status, text };
   }
 
   #logged(ctx: CallContext, started: number, error: Error): Error {
