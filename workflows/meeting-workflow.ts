@@ -30,7 +30,13 @@ import {
   RoomsRecordedSA,
   RoomsTotalSA,
 } from '../src/contracts/search-attributes';
-import { addRoomUpdate, closeRoomSignal, endMeetingSignal, leaveSignal, meetingStatusQuery } from './messages';
+import {
+  addRoomUpdate,
+  closeRoomSignal,
+  endMeetingSignal,
+  leaveSignal,
+  meetingStatusQuery,
+} from '../src/contracts/messages';
 import {
   INVALID_INPUT,
   meetingKeyOf,
@@ -42,7 +48,7 @@ import {
   resolveTranscript,
 } from './plan';
 import { roomWorkflow } from './room-workflow';
-import type { MeetingStatus } from './status';
+import type { MeetingStatus } from '../src/contracts/status';
 
 const { writeMeetingManifest } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -20,8 +20,8 @@ import type { Artifact, RecallEvent, RecordingGap, RoomInput, RoomOutcome, RoomR
 import { BotIdSA, RoomStateSA } from '../src/contracts/search-attributes';
 import { applyEvent, hasLeftCall, hasRecorded, isTerminal, newTrackedBot, type TrackedBot } from './bot-tracker';
 import { backoffSeconds, classifyBotEnd, CREATE_FAILURE, POOL_EXHAUSTED_WAIT_SECONDS } from './classify';
-import { leaveSignal, recallEventSignal, roomStatusQuery } from './messages';
-import type { RoomState } from './status';
+import { leaveSignal, recallEventSignal, roomStatusQuery } from '../src/contracts/messages';
+import type { RoomState } from '../src/contracts/status';
 
 /** A bot whose join_at is further ahead than this is a scheduled bot: reserved, never a 507. */
 const SCHEDULED_LEAD_MS = 11 * 60 * 1000;

@@ -3,7 +3,8 @@
  * The wire names are the design's contract: other SDKs and the Web UI use them.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RecallEvent, RoomSpec } from '../src/contracts';
+import type { RoomSpec } from './meeting';
+import type { RecallEvent } from './recall-event';
 import type { MeetingStatus, RoomStatus } from './status';
 
 export const recallEventSignal = defineSignal<[RecallEvent]>('recallEvent');

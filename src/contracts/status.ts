@@ -1,4 +1,4 @@
-import type { BotSummary, BreakoutRoomRef, RoomOutcome } from '../src/contracts';
+import type { BotSummary, BreakoutRoomRef, RoomOutcome } from './meeting';
 
 export const ROOM_STATES = [
   'scheduled',

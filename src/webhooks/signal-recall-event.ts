@@ -4,7 +4,7 @@
  */
 import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RecallEvent } from '../contracts/recall-event';
-import { recallEventSignal } from '../../workflows/messages';
+import { recallEventSignal } from '../contracts/messages';
 import type { SignalOutcome } from './metrics';
 import { TemporalTimeoutError, withTimeout } from './temporal-client';
 

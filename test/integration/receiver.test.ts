@@ -14,7 +14,7 @@ import type { RecallEvent } from '../../src/contracts';
 import { createLogger } from '../../src/logger';
 import { buildWebhookServer, type WebhookServer } from '../../src/webhooks/server';
 import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
-import { leaveSignal } from '../../workflows/messages';
+import { leaveSignal } from '../../src/contracts/messages';
 import { connectToTestServer, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 import { eventsQuery } from './receiver-fixtures/signal-sink';
 

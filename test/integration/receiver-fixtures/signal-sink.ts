@@ -4,7 +4,7 @@
  */
 import { condition, defineQuery, setHandler } from '@temporalio/workflow';
 import type { RecallEvent } from '../../../src/contracts';
-import { leaveSignal, recallEventSignal } from '../../../workflows/messages';
+import { leaveSignal, recallEventSignal } from '../../../src/contracts/messages';
 
 export const eventsQuery = defineQuery<RecallEvent[]>('events');
 
