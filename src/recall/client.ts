@@ -43,9 +43,15 @@ export interface RecallClientOptions {
   region?: RecallRegion;
   /** Wins over `region`; used for the emulator and proxies. */
   baseUrl?: string;
-  /** Whole-call deadline for API calls; idle (no bytes) deadline for downloads. */
+  /**
+   * Whole-call deadline for API calls. Downloads get it as an idle deadline instead (no byte for
+   * that long, consumer included), since media can take longer than any fixed deadline.
+   */
   timeoutMs?: number;
-  /** Shared connection pool; when omitted the client owns one and `close()` closes it. */
+  /**
+   * Shared connection pool; it must reach any origin (an Agent, not a single-origin Pool), since
+   * media URLs live on storage hosts. When omitted the client owns one and `close()` closes it.
+   */
   dispatcher?: Dispatcher;
   logger?: Logger;
 }
