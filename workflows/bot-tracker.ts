@@ -107,6 +107,11 @@ function applyStatus(bot: TrackedBot, code: string, event: RecallEvent): boolean
   if (!phase) return false;
   const rank = PHASE_RANK[phase];
   const current = PHASE_RANK[bot.phase];
+  // A `call_ended` overtaken by `done` still says why the bot left; it fills that in, moving nothing.
+  if (phase === 'call_ended' && bot.phase === 'done' && bot.end === null) {
+    bot.end = { code: 'call_ended', subCode: event.subCode ?? null, at: event.at ?? null };
+    return true;
+  }
   if (rank < current) return false;
   if (rank === current && phase !== 'in_call') return false;
   if (phase === 'in_call') {

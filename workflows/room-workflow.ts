@@ -231,6 +231,8 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
         return;
       }
     }
+    // `done` can arrive without the `call_ended` that says why: the bot's own history has it.
+    if (bot.phase === 'done' && !bot.end) await poll(bot);
   }
 
   async function createBot(attempt: number, sequence: { n: number }): Promise<string | undefined> {

@@ -73,3 +73,13 @@ test('a bot lost after recording leaves a gap until its replacement records', ()
   assert.deepEqual(recordingGaps([lost, replacement]), [{ from: '2026-01-01T00:03:00Z', to: '2026-01-01T00:04:00Z' }]);
   assert.deepEqual(recordingGaps([replacement]), []);
 });
+
+test('a call_ended overtaken by done still records why the bot left', () => {
+  const bot = newTrackedBot('b1', 1);
+  applyEvent(bot, ev('in_call_recording', '2026-01-01T00:00:05Z'));
+  applyEvent(bot, ev('done', '2026-01-01T00:10:05Z'));
+  assert.equal(applyEvent(bot, ev('call_ended', '2026-01-01T00:10:00Z', { subCode: 'call_ended_by_host' })), true);
+  assert.equal(bot.phase, 'done');
+  assert.deepEqual(bot.end, { code: 'call_ended', subCode: 'call_ended_by_host', at: '2026-01-01T00:10:00Z' });
+  assert.equal(applyEvent(bot, ev('call_ended', '2026-01-01T00:10:00Z', { subCode: 'bot_kicked_from_call' })), false);
+});

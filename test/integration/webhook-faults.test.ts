@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { roomStatusQuery } from '../../src/contracts/messages';
+import { roomSpec, startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/wait';
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack({ emulator: { seed: 7 } });
+});
+after(async () => {
+  await stack?.close();
+});
+
+test('all webhooks of one room dropped: polling reconciles and the room is recorded', async () => {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 240, breakoutRooms: [roomSpec(1), roomSpec(2)] });
+  const workflowId = 'meeting/dropped-webhooks';
+  stack.emulator.faults.dropWebhooksFor({ metadata: { workflowId: `${workflowId}/room/room-2` } });
+  const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 2 }, 'dropped-webhooks');
+  const result = await handle.result();
+  stack.emulator.faults.reset();
+  assert.deepEqual(
+    result.rooms.map((r) => r.outcome),
+    ['recorded', 'recorded'],
+  );
+  const room2Bot = result.rooms[1]?.bots[0]?.id;
+  const delivered = stack.emulator.audit
+    .webhookDeliveries()
+    .filter((d) => d.botId === room2Bot && d.status !== 'dropped');
+  assert.deepEqual(delivered, [], 'no webhook of room 2 reached the receiver');
+  assert.ok(result.rooms[1]?.artifacts.some((a) => a.kind === 'video'));
+});
+
+test('duplicated and reordered webhooks: no state goes backwards, one bot per room', async () => {
+  const meeting = stack.emulator.createMeeting({
+    durationSeconds: 240,
+    breakoutRooms: [roomSpec(1), roomSpec(2), roomSpec(3)],
+  });
+  stack.emulator.faults.webhooks({ duplicate: 0.5, reorder: 0.5 });
+  const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 3 }, 'dup-reorder');
+  const seen = new Map<string, string[]>();
+  const watching = (async () => {
+    for (;;) {
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return;
+      for (const n of [1, 2, 3]) {
+        const id = `${handle.workflowId}/room/room-${n}`;
+        try {
+          const status = await stack.temporal.client.workflow.getHandle(id).query(roomStatusQuery);
+          const states = seen.get(id) ?? [];
+          if (states.at(-1) !== status.state) states.push(status.state);
+          seen.set(id, states);
+        } catch {
+          // not started yet
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  const result = await handle.result();
+  await watching;
+  stack.emulator.faults.reset();
+  assert.deepEqual(
+    result.rooms.map((r) => [r.outcome, r.bots.length]),
+    [
+      ['recorded', 1],
+      ['recorded', 1],
+      ['recorded', 1],
+    ],
+  );
+  const duplicates = stack.emulator.audit
+    .webhookDeliveries()
+    .filter((d, i, all) => all.findIndex((x) => x.eventId === d.eventId) !== i);
+  assert.ok(duplicates.length > 0, 'the fault did duplicate deliveries');
+  const order = [
+    'creating_bot',
+    'joining',
+    'waiting_room',
+    'in_call',
+    'in_room',
+    'recording',
+    'leaving',
+    'collecting',
+    'recorded',
+  ];
+  for (const [id, states] of seen) {
+    const ranks = states.map((s) => order.indexOf(s)).filter((r) => r >= 0);
+    const recordingAt = ranks.indexOf(order.indexOf('recording'));
+    if (recordingAt >= 0) {
+      const after = ranks.slice(recordingAt);
+      assert.ok(
+        after.every((r) => r >= order.indexOf('recording')),
+        `${id} went back after recording: ${states.join(' → ')}`,
+      );
+    }
+  }
+});
+
+test('the receiver down for a while: deliveries are retried after it returns and nothing is lost', async () => {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 300, breakoutRooms: [roomSpec(1)] });
+  const handle = await stack.startMeeting(
+    { meetingUrl: meeting.url, roomCount: 1, policy: { pollJoiningSeconds: 600, pollInCallSeconds: 600 } },
+    'receiver-down',
+  );
+  await waitFor('the bot to be created', () =>
+    stack.emulator.audit.bots().find((b) => b.metadata.workflowId === `${handle.workflowId}/room/room-1`),
+  );
+  await stack.stopReceiver();
+  await waitFor('a delivery to fail', () =>
+    stack.emulator.audit
+      .webhookDeliveries()
+      .some((d) => d.status === 'error' || (typeof d.status === 'number' && d.status >= 500)),
+  );
+  await stack.startReceiver();
+  const result = await handle.result();
+  assert.equal(result.rooms[0]?.outcome, 'recorded');
+  const deliveries = stack.emulator.audit.webhookDeliveries();
+  const failedIds = new Set(
+    deliveries
+      .filter((d) => d.status === 'error' || (typeof d.status === 'number' && d.status >= 500))
+      .map((d) => d.eventId),
+  );
+  assert.ok(failedIds.size > 0);
+  const neverDelivered = [...failedIds].filter(
+    (id) => !deliveries.some((d) => d.eventId === id && typeof d.status === 'number' && d.status < 300),
+  );
+  assert.deepEqual(
+    neverDelivered,
+    [],
+    'every delivery that failed while the receiver was down was retried until accepted',
+  );
+});
