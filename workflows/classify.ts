@@ -60,6 +60,3 @@ export const CREATE_FAILURE = {
 export function backoffSeconds(n: number, initialSeconds: number, maxSeconds: number): number {
   return Math.min(maxSeconds, initialSeconds * 2 ** Math.max(0, n - 1));
 }
-
-/** Recall asks for 30 s between creates after a 507 (ad-hoc pool empty), each with a new key. */
-export const POOL_EXHAUSTED_WAIT_SECONDS = 30;

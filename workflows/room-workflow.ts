@@ -19,7 +19,7 @@ import type { Activities, BotSnapshot } from '../activities';
 import type { Artifact, RecallEvent, RecordingGap, RoomInput, RoomOutcome, RoomResult } from '../src/contracts';
 import { BotIdSA, RoomStateSA } from '../src/contracts/search-attributes';
 import { applyEvent, hasLeftCall, hasRecorded, isTerminal, newTrackedBot, type TrackedBot } from './bot-tracker';
-import { backoffSeconds, classifyBotEnd, CREATE_FAILURE, POOL_EXHAUSTED_WAIT_SECONDS } from './classify';
+import { backoffSeconds, classifyBotEnd, CREATE_FAILURE } from './classify';
 import { leaveSignal, recallEventSignal, roomStatusQuery } from '../src/contracts/messages';
 import type { RoomState } from '../src/contracts/status';
 
@@ -267,7 +267,7 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
         if (failureType(err) !== CREATE_FAILURE.poolExhausted) throw err;
         // Recall's ad-hoc pool is empty: wait, then ask again under a new idempotency key.
         setState('backoff');
-        await condition(() => stopReason !== null, POOL_EXHAUSTED_WAIT_SECONDS * 1000);
+        await condition(() => stopReason !== null, policy.poolExhaustedRetrySeconds * 1000);
         setState('creating_bot');
       }
     }

@@ -7,6 +7,8 @@ export const PolicySchema = z.strictObject({
   /** Backoff before a replacement bot: initial, doubled per attempt, capped. */
   backoffInitialSeconds: z.number().min(0).max(3600).default(5),
   backoffMaxSeconds: z.number().min(0).max(3600).default(60),
+  /** Wait after a 507 (Recall's ad-hoc pool is empty) before asking again under a new key; Recall says 30 s. */
+  poolExhaustedRetrySeconds: z.number().min(0).max(600).default(30),
   /** Recall's automatic_leave.waiting_room_timeout for each bot. */
   waitingRoomTimeoutSeconds: z.int().min(10).max(3600).default(600),
   /** Recall's automatic_leave.noone_joined_timeout. */

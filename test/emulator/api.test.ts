@@ -20,7 +20,7 @@ interface Page {
   results: BotJson[];
 }
 
-describe('emulator REST API', () => {
+void describe('emulator REST API', () => {
   let h: Harness;
   let meetingUrl: string;
   before(async () => {
@@ -29,7 +29,7 @@ describe('emulator REST API', () => {
   });
   after(() => h.close());
 
-  it('answers 401 {"detail":"Invalid token."} without a valid key, and accepts both header forms', async () => {
+  void it('answers 401 {"detail":"Invalid token."} without a valid key, and accepts both header forms', async () => {
     for (const authorization of [undefined, 'Token wrong', 'wrong', `Bearer ${API_KEY}`]) {
       const res = await request(`${h.emulator.baseUrl}/api/v1/bot/`, {
         headers: authorization ? { authorization } : {},
@@ -41,7 +41,7 @@ describe('emulator REST API', () => {
     assert.equal((await api(h.emulator, 'GET', '/api/v1/bot/')).status, 200);
   });
 
-  it('serves every path with and without the trailing slash, and 404s unknown ids', async () => {
+  void it('serves every path with and without the trailing slash, and 404s unknown ids', async () => {
     const created = await createBot(h.emulator, { meeting_url: meetingUrl });
     const noSlash = await api<BotJson>(h.emulator, 'POST', '/api/v1/bot', { meeting_url: meetingUrl });
     assert.equal(noSlash.status, 201);
@@ -66,7 +66,7 @@ describe('emulator REST API', () => {
     assert.equal((await api(h.emulator, 'PATCH', '/api/v1/bot/')).status, 405);
   });
 
-  it('rejects bad bodies with DRF-style field errors', async () => {
+  void it('rejects bad bodies with DRF-style field errors', async () => {
     const missing = await createBot(h.emulator, {});
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body, { meeting_url: ['This field is required.'] });
@@ -100,7 +100,7 @@ describe('emulator REST API', () => {
     await raw.body.dump();
   });
 
-  it('lists with DRF pagination, full next URLs, page_size, metadata and status filters', async () => {
+  void it('lists with DRF pagination, full next URLs, page_size, metadata and status filters', async () => {
     const tag = `list-${Date.now()}`;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -143,7 +143,7 @@ describe('emulator REST API', () => {
     assert.equal((await api(h.emulator, 'GET', `/api/v1/bot/?metadata__tag=${tag}&page=9`)).status, 404);
   });
 
-  it('replays an Idempotency-Key response per path and answers 409 while the first is in flight', async () => {
+  void it('replays an Idempotency-Key response per path and answers 409 while the first is in flight', async () => {
     const key = `idem-${Date.now()}`;
     const first = await createBot(h.emulator, { meeting_url: meetingUrl }, { 'idempotency-key': key });
     const again = await createBot(
@@ -169,7 +169,7 @@ describe('emulator REST API', () => {
     assert.equal(h.emulator.audit.bots().filter((bot) => bot.idempotencyKey === slowKey).length, 1);
   });
 
-  it('creates the bot but drops the connection with loseNextCreateResponses; the retry replays it', async () => {
+  void it('creates the bot but drops the connection with loseNextCreateResponses; the retry replays it', async () => {
     h.emulator.faults.loseNextCreateResponses(1);
     const key = `lost-${Date.now()}`;
     await assert.rejects(createBot(h.emulator, { meeting_url: meetingUrl }, { 'idempotency-key': key }));
@@ -181,7 +181,7 @@ describe('emulator REST API', () => {
     assert.ok(h.emulator.audit.requests().some((r) => r.method === 'POST' && r.status === 0));
   });
 
-  it('fails the next creates with injected statuses and Retry-After', async () => {
+  void it('fails the next creates with injected statuses and Retry-After', async () => {
     h.emulator.faults.failNextCreates(2, 503, 7);
     const key = `fail-${Date.now()}`;
     const first = await createBot(h.emulator, { meeting_url: meetingUrl }, { 'idempotency-key': key });
@@ -196,7 +196,7 @@ describe('emulator REST API', () => {
     assert.equal(limited.headers['retry-after'], '3');
   });
 
-  it('deletes a scheduled bot before dispatch (204) but not a dispatched one (405); leave_call on it is 400 unstarted', async () => {
+  void it('deletes a scheduled bot before dispatch (204) but not a dispatched one (405); leave_call on it is 400 unstarted', async () => {
     const joinAt = new Date(h.emulator.now() + 3600_000).toISOString();
     const scheduled = await createBot(h.emulator, { meeting_url: meetingUrl, join_at: joinAt });
     assert.equal(scheduled.status, 201);
@@ -214,8 +214,8 @@ describe('emulator REST API', () => {
   });
 });
 
-describe('emulator limits', () => {
-  it('dispatches a scheduled bot at join_at on the emulated clock', async () => {
+void describe('emulator limits', () => {
+  void it('dispatches a scheduled bot at join_at on the emulated clock', async () => {
     // A fast clock, so 11 emulated minutes pass in well under a second.
     const h = await harness({ timeScale: 2000 });
     try {
@@ -229,7 +229,7 @@ describe('emulator limits', () => {
       await h.close();
     }
   });
-  it('rate-limits creates with 429 and Retry-After', async () => {
+  void it('rate-limits creates with 429 and Retry-After', async () => {
     const h = await harness({ rateLimits: { create: 3 } });
     try {
       const url = h.emulator.createMeeting(meetingSpec()).url;
@@ -249,7 +249,7 @@ describe('emulator limits', () => {
     }
   });
 
-  it('answers 507 when the ad-hoc pool is empty, never for scheduled bots, and refills', async () => {
+  void it('answers 507 when the ad-hoc pool is empty, never for scheduled bots, and refills', async () => {
     const h = await harness({ adHocPoolSize: 1 });
     try {
       const url = h.emulator.createMeeting(meetingSpec()).url;

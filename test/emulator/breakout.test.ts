@@ -8,7 +8,7 @@ interface ParticipantEventJson {
   timestamp: { relative: number; absolute: string };
 }
 
-describe('emulator breakout rooms', () => {
+void describe('emulator breakout rooms', () => {
   let h: Harness;
   before(async () => {
     h = await harness();
@@ -17,7 +17,7 @@ describe('emulator breakout rooms', () => {
 
   const roomsOf = (botId: string) => h.emulator.audit.bot(botId)!.rooms.map((r) => r.roomName);
 
-  it('the host moves a bot named BreakoutBot-N into room N', async () => {
+  void it('the host moves a bot named BreakoutBot-N into room N', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
     const { body } = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'BreakoutBot-2' });
     const entered = await waitForEvent(h.sink, body.id, 'bot.breakout_room_entered');
@@ -28,7 +28,7 @@ describe('emulator breakout rooms', () => {
     assert.deepEqual(roomsOf(body.id), [null, 'Room 2']);
   });
 
-  it('does not move bots without a room number, nor when hostPlacement is none', async () => {
+  void it('does not move bots without a room number, nor when hostPlacement is none', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec({ hostPlacement: 'none', durationSeconds: 20 }));
     const a = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'BreakoutBot-1' });
     const b = await createBot(h.emulator, {
@@ -41,7 +41,7 @@ describe('emulator breakout rooms', () => {
     assert.deepEqual(roomsOf(b.body.id), [null]);
   });
 
-  it('sends a bot pre-assigned by zoom.user_email straight to its room', async () => {
+  void it('sends a bot pre-assigned by zoom.user_email straight to its room', async () => {
     const spec = meetingSpec();
     spec.breakoutRooms[2]!.preassignedEmails = ['bot3@example.com'];
     const meeting = h.emulator.createMeeting(spec);
@@ -54,7 +54,7 @@ describe('emulator breakout rooms', () => {
     assert.equal(entered.data.data.breakout_room!.name, 'Room 3');
   });
 
-  it('join_specific_room goes to that room once it opens; join_main_room stays and hears the room events', async () => {
+  void it('join_specific_room goes to that room once it opens; join_main_room stays and hears the room events', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec({ breakoutOpensAtSeconds: 30 }));
     const specific = await createBot(h.emulator, {
       meeting_url: meeting.url,
@@ -81,7 +81,7 @@ describe('emulator breakout rooms', () => {
     assert.deepEqual(roomsOf(main.body.id), [null]);
   });
 
-  it('a move shows everyone leaving and the new room joining; a closing room returns the bot to the main room', async () => {
+  void it('a move shows everyone leaving and the new room joining; a closing room returns the bot to the main room', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 60 }));
     const { body } = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'BreakoutBot-1' });
     await waitForEvent(h.sink, body.id, 'bot.breakout_room_entered');

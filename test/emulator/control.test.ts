@@ -19,14 +19,14 @@ async function control(baseUrl: string, path: string, body?: unknown) {
   return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
 }
 
-describe('emulator control API over HTTP', () => {
+void describe('emulator control API over HTTP', () => {
   let h: Harness;
   before(async () => {
     h = await harness();
   });
   after(() => h.close());
 
-  it('creates meetings, injects faults and exposes the audit log', async () => {
+  void it('creates meetings, injects faults and exposes the audit log', async () => {
     const created = await control(h.emulator.baseUrl, '/meetings', meetingSpec({ id: '81234567890', password: 'pw' }));
     assert.equal(created.status, 201);
     assert.equal(created.body.id, '81234567890');
@@ -83,7 +83,7 @@ describe('emulator control API over HTTP', () => {
     assert.equal(clock.body.timeScale, 100);
   });
 
-  it('adds webhook URLs over HTTP', async () => {
+  void it('adds webhook URLs over HTTP', async () => {
     const res = await control(h.emulator.baseUrl, '/webhook-urls', { url: `${h.sink.url}?second` });
     assert.equal(res.status, 204);
     const meeting = h.emulator.createMeeting(meetingSpec());
@@ -97,8 +97,8 @@ describe('emulator control API over HTTP', () => {
   });
 });
 
-describe('breakout-emulator CLI', () => {
-  it('serves with meetings from a file until SIGTERM, without printing secrets', async () => {
+void describe('breakout-emulator CLI', () => {
+  void it('serves with meetings from a file until SIGTERM, without printing secrets', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'emulator-cli-'));
     const file = join(dir, 'meeting.json');
     await writeFile(file, JSON.stringify(meetingSpec({ id: '86000000001' })));

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { codes, createBot, type Harness, harness, meetingSpec, waitFor, waitForEvent, waitForStatus } from './helpers';
 
-describe('emulator bot faults', () => {
+void describe('emulator bot faults', () => {
   let h: Harness;
   before(async () => {
     h = await harness();
   });
   after(() => h.close());
 
-  it('botFatal fails the next matching bot(s) at the given stage, count-limited', async () => {
+  void it('botFatal fails the next matching bot(s) at the given stage, count-limited', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec({ waitingRoom: 'admit', admitAfterSeconds: 5 }));
     const stages = ['joining_call', 'in_waiting_room', 'in_call_not_recording', 'in_call_recording'] as const;
     for (const stage of stages) {
@@ -27,7 +27,7 @@ describe('emulator bot faults', () => {
     await waitFor('fatal bot recording finalized', () => recorded.recordings[0]?.artifacts.length === 6);
   });
 
-  it('botFatal matches on metadata', async () => {
+  void it('botFatal matches on metadata', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
     h.emulator.faults.botFatal({ metadata: { roomKey: 'room-2' }, count: 1 }, 'bot_errored', 'joining_call');
     const other = await createBot(h.emulator, { meeting_url: meeting.url, metadata: { roomKey: 'room-1' } });
@@ -39,7 +39,7 @@ describe('emulator bot faults', () => {
     await waitForStatus(h.emulator, other.body.id, 'in_call_recording');
   });
 
-  it('kickBot ends the call from the call or the waiting room, then done', async () => {
+  void it('kickBot ends the call from the call or the waiting room, then done', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
     const inCall = await createBot(h.emulator, { meeting_url: meeting.url });
     await waitForStatus(h.emulator, inCall.body.id, 'in_call_recording');
@@ -60,7 +60,7 @@ describe('emulator bot faults', () => {
     ]);
   });
 
-  it('crashBot goes fatal at once, and what the bot recorded is still delivered', async () => {
+  void it('crashBot goes fatal at once, and what the bot recorded is still delivered', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
     const { body } = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'BreakoutBot-1' });
     await waitForEvent(h.sink, body.id, 'bot.breakout_room_entered');

@@ -13,14 +13,14 @@ import {
   waitForStatus,
 } from './helpers';
 
-describe('emulator bot lifecycle', () => {
+void describe('emulator bot lifecycle', () => {
   let h: Harness;
   before(async () => {
     h = await harness();
   });
   after(() => h.close());
 
-  it('creates a bot (201, empty status_changes) and drives it to done when the host ends the meeting', async () => {
+  void it('creates a bot (201, empty status_changes) and drives it to done when the host ends the meeting', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 60 }));
     const res = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'Notetaker', metadata: { k: 'v' } });
     assert.equal(res.status, 201);
@@ -64,7 +64,7 @@ describe('emulator bot lifecycle', () => {
     );
   });
 
-  it('emits recording, media and transcript events after done, transcript.processing before transcript.done', async () => {
+  void it('emits recording, media and transcript events after done, transcript.processing before transcript.done', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 30 }));
     const res = await createBot(h.emulator, {
       meeting_url: meeting.url,
@@ -82,7 +82,7 @@ describe('emulator bot lifecycle', () => {
     assert.ok(done.data.recording?.id);
   });
 
-  it('fails bots that cannot join: unknown meeting, wrong password, not started, ended', async () => {
+  void it('fails bots that cannot join: unknown meeting, wrong password, not started, ended', async () => {
     const locked = h.emulator.createMeeting(meetingSpec({ password: 'secret' }));
     const later = h.emulator.createMeeting(meetingSpec({ startsAfterSeconds: 3600 }));
     const over = h.emulator.createMeeting(meetingSpec());
@@ -105,7 +105,7 @@ describe('emulator bot lifecycle', () => {
     assert.equal(locked.url.endsWith('?pwd=secret'), true);
   });
 
-  it('leave_call ends the call with bot_received_leave_call, then 400 once the bot is done', async () => {
+  void it('leave_call ends the call with bot_received_leave_call, then 400 once the bot is done', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
     const res = await createBot(h.emulator, { meeting_url: meeting.url });
     await waitForStatus(h.emulator, res.body.id, 'in_call_recording');
@@ -120,7 +120,7 @@ describe('emulator bot lifecycle', () => {
     assert.equal(typeof again.body.detail, 'string');
   });
 
-  it('waits in the waiting room and is admitted, or leaves after waiting_room_timeout', async () => {
+  void it('waits in the waiting room and is admitted, or leaves after waiting_room_timeout', async () => {
     const admitting = h.emulator.createMeeting(meetingSpec({ waitingRoom: 'admit', admitAfterSeconds: 5 }));
     const admitted = await createBot(h.emulator, { meeting_url: admitting.url });
     const a = await waitForStatus(h.emulator, admitted.body.id, 'in_call_recording');
@@ -135,7 +135,7 @@ describe('emulator bot lifecycle', () => {
     assert.deepEqual(codes(s), ['joining_call', 'in_waiting_room', 'call_ended:timeout_exceeded_waiting_room', 'done']);
   });
 
-  it('leaves when everyone left its room (everyone_left_timeout) and when nobody ever joined', async () => {
+  void it('leaves when everyone left its room (everyone_left_timeout) and when nobody ever joined', async () => {
     // Eve waits in the main room until breakout rooms open, then goes to hers: the bot staying in
     // the main room is left alone.
     const meeting = h.emulator.createMeeting(
@@ -173,7 +173,7 @@ describe('emulator bot lifecycle', () => {
     ]);
   });
 
-  it('stop_recording and start_recording make separate recordings', async () => {
+  void it('stop_recording and start_recording make separate recordings', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
     const res = await createBot(h.emulator, { meeting_url: meeting.url, breakout_room: { mode: 'join_main_room' } });
     await waitForStatus(h.emulator, res.body.id, 'in_call_recording');

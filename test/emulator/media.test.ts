@@ -38,7 +38,7 @@ function urlsOf(bot: BotJson): Record<ArtifactKind, string> {
   };
 }
 
-describe('emulator recordings and media', () => {
+void describe('emulator recordings and media', () => {
   let h: Harness;
   let botId: string;
   before(async () => {
@@ -54,7 +54,7 @@ describe('emulator recordings and media', () => {
   });
   after(() => h.close());
 
-  it('transcribes exactly the words spoken in the bot room while it recorded', async () => {
+  void it('transcribes exactly the words spoken in the bot room while it recorded', async () => {
     const bot = await getBot(h.emulator, botId);
     assert.equal(bot.recordings[0]!.media_shortcuts.transcript!.status.code, 'done');
     const parts = JSON.parse((await download(urlsOf(bot).transcript)).body.toString()) as TranscriptPart[];
@@ -77,7 +77,7 @@ describe('emulator recordings and media', () => {
     assert.match(first.words[0]!.start_timestamp.absolute, /Z$/);
   });
 
-  it('serves downloads whose size and sha256 match the audit log', async () => {
+  void it('serves downloads whose size and sha256 match the audit log', async () => {
     const bot = await getBot(h.emulator, botId);
     const audit = h.emulator.audit.bot(botId)!.recordings[0]!;
     assert.equal(audit.id, bot.recordings[0]!.id);
@@ -97,7 +97,7 @@ describe('emulator recordings and media', () => {
     assert.equal(metadata.title, bot.recordings[0]!.media_shortcuts.meeting_metadata.data.title);
   });
 
-  it('writes participants, participant events and speaker timeline in the documented shapes', async () => {
+  void it('writes participants, participant events and speaker timeline in the documented shapes', async () => {
     const urls = urlsOf(await getBot(h.emulator, botId));
     const participants = JSON.parse((await download(urls.participants)).body.toString()) as {
       id: number;
@@ -119,7 +119,7 @@ describe('emulator recordings and media', () => {
     assert.ok(timeline.every((t) => t.end_timestamp.relative > t.start_timestamp.relative));
   });
 
-  it('expires download URLs on demand (403, S3-style XML) and mints fresh ones on retrieve', async () => {
+  void it('expires download URLs on demand (403, S3-style XML) and mints fresh ones on retrieve', async () => {
     const before = urlsOf(await getBot(h.emulator, botId));
     h.emulator.faults.expireDownloadUrls();
     const expired = await download(before.video);
@@ -131,7 +131,7 @@ describe('emulator recordings and media', () => {
     assert.equal((await download(tampered)).status, 403);
   });
 
-  it('creates async transcripts on a done recording', async () => {
+  void it('creates async transcripts on a done recording', async () => {
     const recordingId = (await getBot(h.emulator, botId)).recordings[0]!.id;
     const recording = await api(h.emulator, 'GET', `/api/v1/recording/${recordingId}/`);
     assert.equal(recording.status, 200);
@@ -160,8 +160,8 @@ describe('emulator recordings and media', () => {
   });
 });
 
-describe('emulator download URL lifetime', () => {
-  it('answers 403 once downloadUrlTtlSeconds have passed', async () => {
+void describe('emulator download URL lifetime', () => {
+  void it('answers 403 once downloadUrlTtlSeconds have passed', async () => {
     const h = await harness({ downloadUrlTtlSeconds: 0.5 });
     try {
       const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 20 }));

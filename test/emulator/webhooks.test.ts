@@ -11,8 +11,8 @@ const LIFECYCLE = [
   'bot.done',
 ];
 
-describe('emulator webhooks', () => {
-  it('signs with webhook-* headers that the standardwebhooks package verifies, in status order', async () => {
+void describe('emulator webhooks', () => {
+  void it('signs with webhook-* headers that the standardwebhooks package verifies, in status order', async () => {
     const h = await harness();
     try {
       const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 20 }));
@@ -39,7 +39,7 @@ describe('emulator webhooks', () => {
     }
   });
 
-  it('uses svix-* headers in the legacy style, verifiable with the same algorithm', async () => {
+  void it('uses svix-* headers in the legacy style, verifiable with the same algorithm', async () => {
     const h = await harness({ webhookHeaderStyle: 'svix' });
     try {
       const meeting = h.emulator.createMeeting(meetingSpec());
@@ -57,7 +57,7 @@ describe('emulator webhooks', () => {
     }
   });
 
-  it('sends no signature headers without a secret', async () => {
+  void it('sends no signature headers without a secret', async () => {
     const h = await harness({ webhookSecret: undefined });
     try {
       const meeting = h.emulator.createMeeting(meetingSpec());
@@ -69,7 +69,7 @@ describe('emulator webhooks', () => {
     }
   });
 
-  it('retries a delivery the receiver answered 500, with the same message id (at least once)', async () => {
+  void it('retries a delivery the receiver answered 500, with the same message id (at least once)', async () => {
     const h = await harness();
     try {
       h.sink.failFirst = 1;
@@ -88,7 +88,7 @@ describe('emulator webhooks', () => {
     }
   });
 
-  it('retries network errors, and delivers to URLs added later', async () => {
+  void it('retries network errors, and delivers to URLs added later', async () => {
     const h = await harness({ webhookUrls: ['http://127.0.0.1:9/unreachable'] });
     try {
       h.emulator.addWebhookUrl(h.sink.url);
@@ -107,7 +107,7 @@ describe('emulator webhooks', () => {
     }
   });
 
-  it('drops and duplicates by the fault dice, until reset', async () => {
+  void it('drops and duplicates by the fault dice, until reset', async () => {
     const h = await harness();
     try {
       const meeting = h.emulator.createMeeting(meetingSpec());
@@ -139,7 +139,7 @@ describe('emulator webhooks', () => {
     }
   });
 
-  it('reorder lets the next message of the same bot overtake the held one', async () => {
+  void it('reorder lets the next message of the same bot overtake the held one', async () => {
     const h = await harness();
     try {
       const meeting = h.emulator.createMeeting(meetingSpec({ waitingRoom: 'never_admit' }));
@@ -154,7 +154,7 @@ describe('emulator webhooks', () => {
     }
   });
 
-  it('drops every webhook of bots matched by dropWebhooksFor, and only those', async () => {
+  void it('drops every webhook of bots matched by dropWebhooksFor, and only those', async () => {
     const h = await harness();
     try {
       h.emulator.faults.dropWebhooksFor({ metadata: { room: 'silent' } });

@@ -27,6 +27,7 @@ export const TEST_POLICY: Partial<Policy> = {
   pollJoiningSeconds: 3,
   pollInCallSeconds: 5,
   leaveTimeoutSeconds: 30,
+  poolExhaustedRetrySeconds: 2,
   mediaTimeoutSeconds: 120,
 };
 
@@ -54,7 +55,7 @@ export async function startStack(
   options: { emulator?: Partial<EmulatorOptions>; createRatePerMinute?: number } = {},
 ): Promise<Stack> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const apiKey = `test-key-${randomBytes(12).toString('hex')}`;

@@ -17,7 +17,7 @@ export function apiRoutes(core: EmulatorCore): Route[] {
     return bot ? fn(bot) : NOT_FOUND;
   };
   const view = (bot: Bot) => botJson(bot, core.media);
-  const completed = (bot: Bot): RouteResult => ({
+  const completed = (): RouteResult => ({
     status: 400,
     body: { code: 'cannot_command_completed_bot', detail: 'Cannot command a bot that has already completed.' },
   });
@@ -89,7 +89,7 @@ export function apiRoutes(core: EmulatorCore): Route[] {
       category: 'default',
       handle: (req) =>
         withBot(req, (bot) => {
-          if (bot.terminal) return completed(bot);
+          if (bot.terminal) return completed();
           if (!bot.dispatched) return unstarted(bot);
           bot.leaveCall();
           return { status: 200, body: view(bot) };
@@ -101,7 +101,7 @@ export function apiRoutes(core: EmulatorCore): Route[] {
       category: 'default',
       handle: (req) =>
         withBot(req, (bot) => {
-          if (bot.terminal || bot.phase === 'leaving') return completed(bot);
+          if (bot.terminal || bot.phase === 'leaving') return completed();
           if (!bot.dispatched) return unstarted(bot);
           bot.startRecordingCommand();
           return { status: 200, body: {} };
@@ -113,7 +113,7 @@ export function apiRoutes(core: EmulatorCore): Route[] {
       category: 'default',
       handle: (req) =>
         withBot(req, (bot) => {
-          if (bot.terminal || bot.phase === 'leaving') return completed(bot);
+          if (bot.terminal || bot.phase === 'leaving') return completed();
           if (!bot.dispatched) return unstarted(bot);
           bot.stopRecordingCommand();
           return { status: 200, body: {} };
