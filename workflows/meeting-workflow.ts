@@ -62,6 +62,7 @@ export function roomWorkflowId(meetingWorkflowId: string, roomKey: string): stri
 interface RoomEntry {
   room: PlannedRoom;
   workflowId: string;
+  started?: boolean;
   handle?: ChildWorkflowHandle<typeof roomWorkflow>;
   result?: RoomResult;
 }
@@ -101,6 +102,9 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
   }
 
   async function startRoom(entry: RoomEntry): Promise<void> {
+    // An addRoom update can run in the very first activation, before the initial rooms are started.
+    if (entry.started) return;
+    entry.started = true;
     starting++;
     try {
       entry.handle = await startChild(roomWorkflow, {
