@@ -51,9 +51,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(
-  options: { emulator?: Partial<EmulatorOptions>; createRatePerMinute?: number } = {},
-): Promise<Stack> {
+export interface StackOptions {
+  emulator?: Partial<EmulatorOptions>;
+  createRatePerMinute?: number;
+  /** false: the test runs its own worker processes (see worker-process.ts). */
+  inProcessWorkers?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
@@ -110,7 +115,7 @@ export async function startStack(
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running;
   }
-  await startWorkers();
+  if (options.inProcessWorkers !== false) await startWorkers();
 
   return {
     temporal,
