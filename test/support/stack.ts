@@ -17,6 +17,7 @@ import { RecallClient } from '../../src/recall';
 import { buildWebhookServer } from '../../src/webhooks/server';
 import { createWorkers, runWorkers } from '../../workers/create-workers';
 import { meetingWorkflow } from '../../workflows';
+import { historiesOf, saveHistory } from './histories';
 import { connectToTestServer, uniqueTaskQueue, type TemporalTestContext } from './temporal';
 
 /** Short enough for tests: emulated meetings last seconds, so the workflows poll and back off in seconds. */
@@ -140,6 +141,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startReceiver,
     async close() {
       await stopWorkers();
+      // `CAPTURE_HISTORIES=1 npm test` refreshes the histories that the replay test replays.
+      if (process.env.CAPTURE_HISTORIES === '1') {
+        for (const h of await historiesOf(temporal.client, taskQueue)) await saveHistory(h.workflowId, h.history);
+      }
       await receiver?.close();
       await emulator.close();
       await temporal.close();
