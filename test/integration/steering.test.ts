@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { addRoomUpdate, endMeetingSignal, roomStatusQuery } from '../../src/contracts/messages';
-import { meetingWorkflow } from '../../workflows';
+import { meetingWorkflow, type roomWorkflow } from '../../workflows';
 import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -92,7 +92,7 @@ test('a breakout room closes: its bot leaves promptly', async () => {
   const roomId = `${handle.workflowId}/room/room-1`;
   const status = await waitFor('room 1 to finish', async () => {
     try {
-      return await stack.temporal.client.workflow.getHandle(roomId).result();
+      return await stack.temporal.client.workflow.getHandle<typeof roomWorkflow>(roomId).result();
     } catch {
       return undefined;
     }

@@ -31,14 +31,12 @@ test('every committed history replays without a determinism error', async () => 
     workflowsPath: require.resolve('../../workflows'),
     logger: new DefaultLogger('ERROR'),
   });
-  async function* histories() {
-    for (const file of files) {
-      const history = temporal.api.history.v1.History.decode(readFileSync(join(HISTORIES_DIR, file)));
-      yield { workflowId: decodeURIComponent(file.slice(0, -'.bin'.length)), history };
-    }
-  }
+  const histories = files.map((file) => ({
+    workflowId: decodeURIComponent(file.slice(0, -'.bin'.length)),
+    history: temporal.api.history.v1.History.decode(readFileSync(join(HISTORIES_DIR, file))),
+  }));
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories())) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
     assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
     replayed++;
   }

@@ -26,7 +26,7 @@ export function decodedText(value: unknown): string {
     if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-    else if (v !== undefined && v !== null) parts.push(String(v));
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') parts.push(String(v));
   };
   walk(value);
   return parts.join('\n');
