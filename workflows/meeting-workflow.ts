@@ -29,6 +29,7 @@ import {
   RoomsFailedSA,
   RoomsRecordedSA,
   RoomsTotalSA,
+  ScheduledStartTimeSA,
 } from '../src/contracts/search-attributes';
 import {
   addRoomUpdate,
@@ -75,6 +76,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
   const policy = resolvePolicy(input);
   const transcript = resolveTranscript(input);
   const prefix = input.botNamePrefix ?? 'BreakoutBot';
+  const joinAt = resolveJoinAt(input.joinAt, input.scheduleLeadSeconds);
   const rooms: RoomEntry[] = planRooms(input).map((room) => ({
     room,
     workflowId: roomWorkflowId(info.workflowId, room.key),
@@ -115,7 +117,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
             meetingUrl: input.meetingUrl,
             room: entry.room,
             ...(input.title ? { title: input.title } : {}),
-            ...(input.joinAt ? { joinAt: input.joinAt } : {}),
+            ...(joinAt ? { joinAt } : {}),
             ...(input.endBy ? { endBy: input.endBy } : {}),
             transcript,
             policy,
@@ -237,4 +239,12 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
   publishProgress();
   await condition(allHandlersFinished);
   return { ...result, manifestUri };
+}
+
+/** An explicit joinAt, or the run's scheduled (else actual) start plus the lead. */
+function resolveJoinAt(joinAt: string | undefined, leadSeconds: number | undefined): string | undefined {
+  if (joinAt !== undefined || leadSeconds === undefined) return joinAt;
+  const info = workflowInfo();
+  const base = info.typedSearchAttributes.get(ScheduledStartTimeSA) ?? info.startTime;
+  return new Date(base.getTime() + leadSeconds * 1000).toISOString();
 }

@@ -65,6 +65,16 @@ export const MeetingInputSchema = z
     roomCount: z.int().min(1).max(MAX_ROOMS).optional(),
     title: z.string().max(300).optional(),
     joinAt: z.iso.datetime({ offset: true }).optional(),
+    /**
+     * The meeting starts this long after the workflow's start (for a Temporal Schedule: after the
+     * action's scheduled time), and the bots join then. A lead over 10 minutes gives scheduled
+     * bots, which Recall reserves and never answers with 507.
+     */
+    scheduleLeadSeconds: z
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .optional(),
     endBy: z.iso.datetime({ offset: true }).optional(),
     botNamePrefix: z.string().min(1).max(80).optional(),
     transcript: TranscriptSchema.optional(),
@@ -81,6 +91,13 @@ export const MeetingInputSchema = z
         ctx.addIssue({ code: 'custom', path: ['rooms', i, 'key'], message: `duplicate room key "${room.key}"` });
       seen.add(room.key);
     });
+    if (input.joinAt !== undefined && input.scheduleLeadSeconds !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scheduleLeadSeconds'],
+        message: 'give either joinAt or scheduleLeadSeconds',
+      });
+    }
     if (input.joinAt && input.endBy && Date.parse(input.endBy) <= Date.parse(input.joinAt)) {
       ctx.addIssue({ code: 'custom', path: ['endBy'], message: 'must be after joinAt' });
     }

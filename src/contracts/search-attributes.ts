@@ -13,6 +13,10 @@ export const RoomsTotalSA = defineSearchAttributeKey('BreakoutRoomsTotal', 'INT'
 export const RoomsRecordedSA = defineSearchAttributeKey('BreakoutRoomsRecorded', 'INT');
 export const RoomsFailedSA = defineSearchAttributeKey('BreakoutRoomsFailed', 'INT');
 
+/** Set by the server on runs a Temporal Schedule started: the action's scheduled time. */
+export const ScheduledStartTimeSA = defineSearchAttributeKey('TemporalScheduledStartTime', 'DATETIME');
+
+/** The project's own attributes, registered on the server (the Temporal ones above are built in). */
 export const searchAttributeKeys = [
   MeetingKeySA,
   MeetingWorkflowIdSA,
