@@ -1,0 +1,165 @@
+/**
+ * The service as it runs in production, as separate processes on loopback: the Temporal dev server
+ * on a persisted SQLite file, worker processes (`workers/main.ts`), the webhook receiver process
+ * (`src/webhooks/main.ts`); the Recall emulator runs in the driver, so it outlives every restart.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startDevServer, type DevServer } from '../../src/devstack/dev-server';
+import type { MeetingInput } from '../../src/contracts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
+import { freePort, killOnExit, spawnTsx, waitForOutput, type ManagedProcess } from './processes';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface ProcessStackOptions {
+  emulator?: Partial<EmulatorOptions>;
+  /** Recall's create limit the workers pace to (the emulator enforces `emulator.rateLimits`). */
+  createRatePerMinute?: number;
+  workerEnv?: Record<string, string>;
+  /** Lines of the dev server's own log, for diagnosis. */
+  onServerLog?: (line: string) => void;
+}
+
+export interface ProcessStack {
+  client: Client;
+  emulator: Emulator;
+  apiKey: string;
+  webhookSecret: string;
+  taskQueue: string;
+  artifactsDir: string;
+  receiverUrl: string;
+  workers: Map<string, ManagedProcess>;
+  receiver: ManagedProcess | undefined;
+  /** Every worker and receiver process ever started, dead or alive, for log scans. */
+  allProcesses: ManagedProcess[];
+  startMeeting(input: MeetingInput, meetingKey: string): Promise<string>;
+  /** Starts a worker process and resolves once it polls (its "worker started" line). */
+  startWorker(name: string): Promise<ManagedProcess>;
+  killWorker(name: string): Promise<void>;
+  startReceiver(): Promise<void>;
+  killReceiver(): Promise<void>;
+  /** Stops the dev server gracefully and starts it again on the same port and SQLite file. */
+  restartTemporal(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startProcessStack(options: ProcessStackOptions = {}): Promise<ProcessStack> {
+  const apiKey = `bench-key-${randomBytes(12).toString('hex')}`;
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+  const workDir = await mkdtemp(join(tmpdir(), 'breakout-bench-'));
+  const artifactsDir = join(workDir, 'artifacts');
+  const dbFilename = join(workDir, 'temporal.sqlite');
+  const port = await freePort();
+  const receiverPort = await freePort();
+  const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+  const createRatePerMinute = options.createRatePerMinute ?? 6000;
+  const serverOptions = {
+    port,
+    dbFilename,
+    headless: true,
+    ...(options.onServerLog ? { onLog: options.onServerLog } : {}),
+  };
+
+  const startServer = async () => {
+    const started = await startDevServer(serverOptions);
+    killOnExit(started.process);
+    return started;
+  };
+  let server: DevServer = await startServer();
+  const emulator = await startEmulator({
+    apiKey,
+    webhookSecret,
+    timeScale: 20,
+    rateLimits: { create: createRatePerMinute, list: 0, default: 0 },
+    ...options.emulator,
+  });
+  const receiverUrl = `http://127.0.0.1:${receiverPort}/webhooks/recall`;
+  emulator.addWebhookUrl(receiverUrl);
+  // Reconnects within seconds after the server restarts, as the receiver's own client does.
+  const connection = await Connection.connect({
+    address: server.address,
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2_000 },
+  });
+  const client = new Client({ connection });
+
+  const common = {
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    RECALL_API_KEY: apiKey,
+    RECALL_BASE_URL: emulator.baseUrl,
+    RECALL_WEBHOOK_SECRET: webhookSecret,
+    LOG_LEVEL: 'info',
+  };
+  const workers = new Map<string, ManagedProcess>();
+  const allProcesses: ManagedProcess[] = [];
+  let receiver: ManagedProcess | undefined;
+
+  const stack: ProcessStack = {
+    client,
+    emulator,
+    apiKey,
+    webhookSecret,
+    taskQueue,
+    artifactsDir,
+    receiverUrl,
+    workers,
+    get receiver() {
+      return receiver;
+    },
+    allProcesses,
+    async startMeeting(input, meetingKey) {
+      const workflowId = `meeting/${meetingKey}`;
+      await client.workflow.start('meetingWorkflow', { taskQueue, workflowId, args: [input] });
+      return workflowId;
+    },
+    async startWorker(name) {
+      const worker = spawnTsx(name, join(ROOT, 'workers', 'main.ts'), {
+        ...common,
+        RECALL_CREATE_RATE_PER_MINUTE: String(createRatePerMinute),
+        ARTIFACTS_DIR: artifactsDir,
+        WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+        SHUTDOWN_GRACE_SECONDS: '2',
+        ...options.workerEnv,
+      });
+      workers.set(name, worker);
+      allProcesses.push(worker);
+      await waitForOutput(worker, 'worker started');
+      return worker;
+    },
+    async killWorker(name) {
+      const worker = workers.get(name);
+      worker?.signal('SIGKILL');
+      await worker?.exited;
+    },
+    async startReceiver() {
+      receiver = spawnTsx('receiver', join(ROOT, 'src', 'webhooks', 'main.ts'), {
+        ...common,
+        WEBHOOK_HOST: '127.0.0.1',
+        WEBHOOK_PORT: String(receiverPort),
+        LOG_LEVEL: 'debug',
+      });
+      allProcesses.push(receiver);
+      await waitForOutput(receiver, 'webhook receiver up');
+    },
+    async killReceiver() {
+      receiver?.signal('SIGKILL');
+      await receiver?.exited;
+    },
+    async restartTemporal() {
+      await server.stop();
+      server = await startServer();
+    },
+    async close() {
+      await Promise.allSettled([...allProcesses.map((p) => p.stop(3000)), server.stop()]);
+      await connection.close().catch(() => undefined);
+      await emulator.close();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
