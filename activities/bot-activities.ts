@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { RecallApiError, type CreateBotRequest, type RecallClient } from '../src/recall';
+import { countBotCreation } from './metrics';
 import { recallCall } from './recall-failure';
 import type { BotSnapshot, CreateBotInput, LeaveResult } from './types';
 
@@ -40,8 +41,10 @@ export function createBotActivities(recall: RecallClient) {
      * response was lost returns the same bot instead of a second one.
      */
     async createBot(input: CreateBotInput): Promise<{ botId: string }> {
-      const bot = await recallCall(() =>
-        recall.createBot(toCreateBotRequest(input), { idempotencyKey: input.idempotencyKey, signal: signal() }),
+      const bot = await countBotCreation(() =>
+        recallCall(() =>
+          recall.createBot(toCreateBotRequest(input), { idempotencyKey: input.idempotencyKey, signal: signal() }),
+        ),
       );
       return { botId: bot.id };
     },

@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { RecallApiError, type Bot, type RecallClient, type Recording } from '../src/recall';
 import type { Artifact, ArtifactKind } from '../src/contracts';
 import type { ArtifactStore } from '../src/artifacts/store';
+import { countArtifactBytes } from './metrics';
 import { recallCall } from './recall-failure';
 import type { CollectInput } from './types';
 
@@ -114,6 +115,7 @@ export function createCollectActivities(recall: RecallClient, store: ArtifactSto
           artifacts.push({ kind: 'meeting_metadata', ...stored, botId: input.botId, recordingId: recordingAtStart.id });
         }
       }
+      countArtifactBytes(artifacts);
       return artifacts;
     },
   };

@@ -1,12 +1,15 @@
 import type { MeetingResult, RoomResult } from '../src/contracts';
 import type { ArtifactStore } from '../src/artifacts/store';
+import { countRoomOutcome } from './metrics';
 
 export function createManifestActivities(store: ArtifactStore) {
   return {
     /** The room's part of the manifest, written as soon as the room is done. */
     async writeRoomManifest(input: { meetingWorkflowId: string; result: RoomResult }): Promise<string> {
       const key = { meetingWorkflowId: input.meetingWorkflowId, roomKey: input.result.key, name: 'room.json' };
-      return (await store.putJson(key, input.result)).uri;
+      const { uri } = await store.putJson(key, input.result);
+      countRoomOutcome(input.result.outcome);
+      return uri;
     },
 
     async writeMeetingManifest(input: { meetingWorkflowId: string; result: Omit<MeetingResult, 'manifestUri'> }) {
