@@ -25,9 +25,15 @@ const EnvSchema = z.object({
     .default('0.0.0.0:9464'),
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
+  /** Bearer token of the HTTP API (`/meetings`); the API is only served when it is set. */
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
+/** What a Temporal client needs: the CLI and client helpers run without Recall credentials. */
+const ClientEnvSchema = EnvSchema.pick({ TEMPORAL_ADDRESS: true, TEMPORAL_NAMESPACE: true, TEMPORAL_TASK_QUEUE: true });
+
 export type Config = z.output<typeof EnvSchema>;
+export type ClientConfig = z.output<typeof ClientEnvSchema>;
 
 /** A configuration problem, named by its environment variable. The message never carries a value. */
 export class ConfigError extends Error {
@@ -36,7 +42,16 @@ export class ConfigError extends Error {
 
 /** Validates the environment once at start; the error names the bad variable and never its value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  return parseEnv(EnvSchema, env);
+}
+
+/** The Temporal part of the environment only, validated the same way. */
+export function loadClientConfig(env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  return parseEnv(ClientEnvSchema, env);
+}
+
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');

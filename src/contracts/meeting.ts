@@ -127,56 +127,66 @@ export const ARTIFACT_KINDS = [
 ] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
-export interface Artifact {
-  kind: ArtifactKind;
-  uri: string;
-  bytes: number;
-  sha256: string;
-  botId: string;
-  recordingId: string;
-}
+/**
+ * The meeting result, as a schema so other languages get it as JSON Schema
+ * (`schemas/meeting-result.schema.json`); the TypeScript types derive from it.
+ */
+export const ArtifactSchema = z.strictObject({
+  kind: z.enum(ARTIFACT_KINDS),
+  uri: z.string(),
+  bytes: z.int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  botId: z.string(),
+  recordingId: z.string(),
+});
+export type Artifact = z.infer<typeof ArtifactSchema>;
 
-export interface BreakoutRoomRef {
-  id: string | null;
-  name: string | null;
-}
+export const BreakoutRoomRefSchema = z.strictObject({ id: z.string().nullable(), name: z.string().nullable() });
+export type BreakoutRoomRef = z.infer<typeof BreakoutRoomRefSchema>;
 
-export interface BotSummary {
-  id: string;
-  attempt: number;
-  status: string | null;
-  subCode: string | null;
-  /** The breakout room the bot actually entered last (null: it stayed in the main room). */
-  breakoutRoom: BreakoutRoomRef | null;
-  recordedFrom?: string;
-  recordedUntil?: string;
-}
+export const BotSummarySchema = z.strictObject({
+  id: z.string(),
+  attempt: z.int().min(1),
+  status: z.string().nullable(),
+  subCode: z.string().nullable(),
+  breakoutRoom: BreakoutRoomRefSchema.nullable().meta({
+    description: 'The breakout room the bot actually entered last (null: it stayed in the main room).',
+  }),
+  recordedFrom: z.iso.datetime({ offset: true }).optional(),
+  recordedUntil: z.iso.datetime({ offset: true }).optional(),
+});
+export type BotSummary = z.infer<typeof BotSummarySchema>;
 
-export interface RecordingGap {
-  from: string;
-  to: string | null;
-}
+export const RecordingGapSchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }).nullable(),
+});
+export type RecordingGap = z.infer<typeof RecordingGapSchema>;
 
-export interface RoomResult {
-  key: string;
-  name: string;
-  workflowId: string;
-  outcome: RoomOutcome;
-  reason: string;
-  bots: BotSummary[];
-  artifacts: Artifact[];
-  gaps: RecordingGap[];
-  /** Set when a bot entered a breakout room other than the planned one. */
-  placementWarning?: string;
-}
+export const RoomResultSchema = z.strictObject({
+  key: z.string(),
+  name: z.string(),
+  workflowId: z.string(),
+  outcome: z.enum(ROOM_OUTCOMES),
+  reason: z.string(),
+  bots: z.array(BotSummarySchema),
+  artifacts: z.array(ArtifactSchema),
+  gaps: z.array(RecordingGapSchema),
+  placementWarning: z
+    .string()
+    .optional()
+    .meta({ description: 'Set when a bot entered a breakout room other than the planned one.' }),
+});
+export type RoomResult = z.infer<typeof RoomResultSchema>;
 
-export interface MeetingResult {
-  meetingWorkflowId: string;
-  title?: string;
-  rooms: RoomResult[];
-  counts: Record<RoomOutcome, number>;
-  manifestUri: string;
-}
+export const MeetingResultSchema = z.strictObject({
+  meetingWorkflowId: z.string(),
+  title: z.string().optional(),
+  rooms: z.array(RoomResultSchema),
+  counts: z.record(z.enum(ROOM_OUTCOMES), z.int().min(0)),
+  manifestUri: z.string(),
+});
+export type MeetingResult = z.infer<typeof MeetingResultSchema>;
 
 export interface RoomInput {
   meetingWorkflowId: string;

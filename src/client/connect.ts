@@ -1,0 +1,24 @@
+import { Client, Connection } from '@temporalio/client';
+import type { ClientConfig } from '../config';
+import { TemporalUnavailableError } from './errors';
+
+/** How long to wait for Temporal before telling the caller it is unreachable. */
+const CONNECT_TIMEOUT = '5 seconds';
+
+/** Connects eagerly, so an unreachable server is a `TemporalUnavailableError` at once, not a hang later. */
+export async function connectClient(
+  config: Pick<ClientConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>,
+): Promise<Client> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: CONNECT_TIMEOUT });
+  } catch (error) {
+    throw new TemporalUnavailableError(config.TEMPORAL_ADDRESS, { cause: error });
+  }
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+/** The server address for error messages. */
+export function addressOf(client: Client): string {
+  return client.connection instanceof Connection ? client.connection.options.address : 'TEMPORAL_ADDRESS';
+}

@@ -1,0 +1,7 @@
+/** Client helpers for TypeScript services: the CLI and the HTTP API use them too. */
+export { connectClient } from './connect';
+export * from './errors';
+export { MEETING_WORKFLOW_TYPE, MeetingKeySchema, meetingWorkflowId } from './meeting-key';
+export * from './meetings';
+export * from './list';
+export * from './schedules';
