@@ -18,14 +18,20 @@ export interface RunningWebhookServer {
 export async function runWebhookServer(config: Config, logger?: Logger): Promise<RunningWebhookServer> {
   const log = logger ?? createLogger({ level: config.LOG_LEVEL, name: 'webhooks' });
   const client = lazyTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
-  const server = buildWebhookServer({ webhookSecret: config.RECALL_WEBHOOK_SECRET, client, logger: log });
+  const server = buildWebhookServer({
+    webhookSecret: config.RECALL_WEBHOOK_SECRET,
+    client,
+    logger: log,
+    ...(config.API_TOKEN ? { api: { apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE } } : {}),
+  });
   // Fastify closes after in-flight requests finish, so no signal is cut off halfway.
   server.addHook('onClose', () => client.connection.close());
   const url = await server.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });
   return { server, url, close: () => server.close() };
 }
 
-async function main(): Promise<void> {
+/** The receiver process until SIGINT/SIGTERM; `npm run webhooks` and `breakout webhooks` run it. */
+export async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const running = await runWebhookServer(config);
   const log = running.server.log;

@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { meetingsApi } from '../api';
 import { createWebhookMetrics } from './metrics';
 import { recallWebhookRoute } from './recall-route';
 import { withTimeout } from './temporal-client';
@@ -23,6 +24,8 @@ export interface WebhookServerOptions {
   signalTimeoutMs?: number;
   /** Budget for the readiness probe's round trip to Temporal. */
   readyTimeoutMs?: number;
+  /** Serves the HTTP API (`/meetings`) too, behind this bearer token. */
+  api?: { apiToken: string; taskQueue: string };
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -47,6 +50,8 @@ export function buildWebhookServer(options: WebhookServerOptions) {
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     signalTimeoutMs: options.signalTimeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS,
   });
+
+  if (options.api) void app.register(meetingsApi, { client, registry, ...options.api });
 
   // Liveness: the process answers. Temporal being down must not get the receiver restarted.
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));

@@ -1,0 +1,1 @@
+export { meetingsApi, type MeetingsApiOptions } from './meetings-routes';
