@@ -7,7 +7,13 @@ import {
   type Client,
   type WorkflowExecutionStatusName,
 } from '@temporalio/client';
-import { MeetingInputSchema, RoomSpecSchema, type MeetingInput, type MeetingResult } from '../contracts/meeting';
+import {
+  MeetingInputSchema,
+  RoomSpecSchema,
+  type MeetingInput,
+  type MeetingResult,
+  type RoomSpec,
+} from '../contracts/meeting';
 import {
   addRoomUpdate,
   closeRoomSignal,
@@ -55,11 +61,17 @@ async function call<T>(client: Client, meetingKey: string, fn: () => Promise<T>)
  * Starts the meeting workflow `meeting/<meetingKey>`, idempotent on the key: while that meeting
  * runs, and after it closed, a second start returns the existing run instead of recording twice.
  */
-export async function startMeeting(client: Client, input: unknown, options: StartOptions): Promise<StartedMeeting> {
-  const meetingKey = parseMeetingKey(options.meetingKey);
+/** Checks what `startMeeting` would send, without Temporal: callers can fail fast on bad input. */
+export function validateStart(input: unknown, meetingKey: string): { meetingKey: string; input: MeetingInput } {
+  const key = parseMeetingKey(meetingKey);
   const parsed = MeetingInputSchema.safeParse(input);
   if (!parsed.success) throw InvalidInputError.fromZod(parsed.error);
-  const valid = input as MeetingInput;
+  // The input goes out as given (plain JSON); the workflow applies the defaults itself.
+  return { meetingKey: key, input: input as MeetingInput };
+}
+
+export async function startMeeting(client: Client, input: unknown, options: StartOptions): Promise<StartedMeeting> {
+  const { meetingKey, input: valid } = validateStart(input, options.meetingKey);
   const workflowId = meetingWorkflowId(meetingKey);
   return call(client, meetingKey, async () => {
     try {
@@ -144,13 +156,18 @@ export async function getMeetingStatus(client: Client, meetingKey: string): Prom
   });
 }
 
+export function validateRoom(room: unknown): RoomSpec {
+  const parsed = RoomSpecSchema.safeParse(room);
+  if (!parsed.success) throw InvalidInputError.fromZod(parsed.error, 'room');
+  return parsed.data;
+}
+
 /** Adds a room to a running meeting; returns the new room workflow's ID. */
 export async function addRoom(client: Client, meetingKey: string, room: unknown): Promise<string> {
   const key = parseMeetingKey(meetingKey);
-  const parsed = RoomSpecSchema.safeParse(room);
-  if (!parsed.success) throw InvalidInputError.fromZod(parsed.error, 'room');
+  const spec = validateRoom(room);
   return call(client, key, () =>
-    client.workflow.getHandle(meetingWorkflowId(key)).executeUpdate(addRoomUpdate, { args: [parsed.data] }),
+    client.workflow.getHandle(meetingWorkflowId(key)).executeUpdate(addRoomUpdate, { args: [spec] }),
   );
 }
 

@@ -73,7 +73,8 @@ export function weeklyActionCalendar(weekly: WeeklyTime, leadSeconds: number): C
   };
 }
 
-function validate(options: WorkshopScheduleOptions) {
+/** Checks the schedule and its meeting input without Temporal: callers can fail fast on bad input. */
+export function validateWorkshopSchedule(options: WorkshopScheduleOptions) {
   const key = MeetingKeySchema.safeParse(options.meetingKey ?? options.scheduleId);
   if (!key.success) throw InvalidInputError.fromZod(key.error, options.meetingKey ? 'meetingKey' : 'scheduleId');
   const leadSeconds = options.leadSeconds ?? DEFAULT_LEAD_SECONDS;
@@ -116,7 +117,7 @@ function validate(options: WorkshopScheduleOptions) {
  * `meetingWorkflow` with `scheduleLeadSeconds`, from which each occurrence computes its `joinAt`.
  */
 export async function createWorkshopSchedule(client: Client, options: WorkshopScheduleOptions): Promise<string> {
-  const { meetingKey, calendars, catchupWindowSeconds, input } = validate(options);
+  const { meetingKey, calendars, catchupWindowSeconds, input } = validateWorkshopSchedule(options);
   try {
     const handle = await client.schedule.create({
       scheduleId: options.scheduleId,
