@@ -3,8 +3,8 @@ import type { Artifact, RoomOutcome } from '../src/contracts';
 
 /**
  * The worker's business metrics. They go through the Temporal Runtime's meter, so they appear on
- * the worker's Prometheus endpoint (WORKER_METRICS_ADDRESS) beside the SDK's own metrics, under
- * its `temporal_` prefix and with the activity's namespace and task queue as labels.
+ * the worker's Prometheus endpoint (WORKER_METRICS_ADDRESS) beside the SDK's own `temporal_*`
+ * metrics, labelled with the activity type, namespace and task queue. Custom metrics get no prefix.
  */
 const BOTS_CREATED = 'breakout_bots_created';
 const ROOMS_COMPLETED = 'breakout_rooms_completed';
