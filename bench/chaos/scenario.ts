@@ -125,7 +125,12 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void 
         workflowId,
         Array.from({ length: config.roomsPerMeeting }, (_, i) => `${workflowId}/room/room-${i + 1}`),
       );
-      runs.push(stack.client.workflow.getHandle(workflowId).result() as Promise<MeetingResult>);
+      const run = stack.client.workflow.getHandle(workflowId).result() as Promise<MeetingResult>;
+      void run.then(
+        () => log(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${workflowId} finished`),
+        () => undefined,
+      );
+      runs.push(run);
     }
     const allRooms = [...planned.values()].flat();
     const results = Promise.allSettled(runs);
@@ -194,13 +199,14 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void 
     for (const meeting of meetings) meeting.end();
     await Promise.all(measuring);
     const finished = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    log(`meetings finished: ${finished.length} of ${config.meetings}`);
+    log(`meetings finished: ${finished.length} of ${config.meetings}; waiting for bots to end`);
     const orphanDeadline = Date.now() + ORPHAN_BOUND_MS;
     const terminal = () =>
       stack.emulator.audit.bots().every((b) => ['done', 'fatal'].includes(b.statuses.at(-1)?.code ?? ''));
     while (!terminal() && Date.now() < orphanDeadline) await delay(250);
     stack.emulator.faults.reset();
     closing = true;
+    log('checking invariants');
 
     const report = await checkInvariants({
       client: stack.client,

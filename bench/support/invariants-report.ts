@@ -46,8 +46,9 @@ export interface ReportInput {
 }
 
 /**
- * The collector stores `meeting_metadata` as the parsed object written again as indented JSON, so
- * it is compared in the vendor's compact form; every other artifact byte for byte.
+ * The collector stores `meeting_metadata` from the bot's inline `data` object, written again as
+ * indented JSON: it is compared in the vendor's compact form, without the `download_url` that only
+ * the emulator adds to `data`. Every other artifact is compared byte for byte.
  */
 async function storedDigest(artifact: Artifact): Promise<{ bytes: number; sha256: string } | undefined> {
   let data: Buffer;
@@ -56,7 +57,10 @@ async function storedDigest(artifact: Artifact): Promise<{ bytes: number; sha256
   } catch {
     return undefined;
   }
-  if (artifact.kind === 'meeting_metadata') data = Buffer.from(JSON.stringify(JSON.parse(data.toString('utf8'))));
+  if (artifact.kind === 'meeting_metadata') {
+    const { download_url: _url, ...fields } = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+    data = Buffer.from(JSON.stringify(fields));
+  }
   return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }
 

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../src/devstack/dev-server';
 import type { MeetingInput } from '../../src/contracts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
-import { freePort, killOnExit, spawnTsx, waitForOutput, type ManagedProcess } from './processes';
+import { freePort, killOnExit, spawnManaged, waitForOutput, type ManagedProcess } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -20,6 +20,8 @@ export interface ProcessStackOptions {
   /** Recall's create limit the workers pace to (the emulator enforces `emulator.rateLimits`). */
   createRatePerMinute?: number;
   workerEnv?: Record<string, string>;
+  /** A production build (see build.ts) to run instead of the TypeScript sources. */
+  buildDir?: string;
   /** Lines of the dev server's own log, for diagnosis. */
   onServerLog?: (line: string) => void;
 }
@@ -57,6 +59,13 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   const receiverPort = await freePort();
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const createRatePerMinute = options.createRatePerMinute ?? 6000;
+  // The sources through tsx (the worker bundles its workflows at start), or the compiled build.
+  const spawnEntry = (name: string, entry: string, env: Record<string, string>) => {
+    const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+    return options.buildDir
+      ? spawnManaged(name, process.execPath, [join(options.buildDir, `${entry}.js`)], base)
+      : spawnManaged(name, process.execPath, ['--import', 'tsx', join(ROOT, `${entry}.ts`)], base);
+  };
   const serverOptions = {
     port,
     dbFilename,
@@ -118,7 +127,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       return workflowId;
     },
     async startWorker(name) {
-      const worker = spawnTsx(name, join(ROOT, 'workers', 'main.ts'), {
+      const worker = spawnEntry(name, 'workers/main', {
         ...common,
         RECALL_CREATE_RATE_PER_MINUTE: String(createRatePerMinute),
         ARTIFACTS_DIR: artifactsDir,
@@ -137,7 +146,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       await worker?.exited;
     },
     async startReceiver() {
-      receiver = spawnTsx('receiver', join(ROOT, 'src', 'webhooks', 'main.ts'), {
+      receiver = spawnEntry('receiver', 'src/webhooks/main', {
         ...common,
         WEBHOOK_HOST: '127.0.0.1',
         WEBHOOK_PORT: String(receiverPort),

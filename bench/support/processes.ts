@@ -48,15 +48,6 @@ export function killOnExit(child: ChildProcess): void {
   child.once('exit', () => others.delete(child));
 }
 
-/** Starts `node --import tsx <script>` with exactly `env` (plus PATH and HOME). */
-export function spawnTsx(name: string, script: string, env: Record<string, string>): ManagedProcess {
-  return spawnManaged(name, process.execPath, ['--import', 'tsx', script], {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    ...env,
-  });
-}
-
 export function spawnManaged(
   name: string,
   command: string,
