@@ -2,6 +2,8 @@
  * Emulator throughput: drives many bots through complete lifecycles (create → join → breakout room →
  * record → host ends the meeting → done → media → transcript.done) over HTTP, with signed webhooks to a
  * local sink that verifies every signature, and prints lifecycles per minute and webhooks per second.
+ * The host ends each meeting a fixed emulated time after all its bots reached their rooms, so slow
+ * creates under load shorten nothing and never make a bot miss its meeting.
  *
  *   npx tsx bench/emulator-throughput.ts            # BENCH_BOTS=3000 BENCH_MEETINGS_IN_FLIGHT=30
  *
@@ -18,11 +20,12 @@ const BOTS = Number(process.env.BENCH_BOTS ?? 3000);
 const IN_FLIGHT = Number(process.env.BENCH_MEETINGS_IN_FLIGHT ?? 30);
 const ROOMS = 10;
 const TIME_SCALE = 120;
-const MEETING_SECONDS = 120;
+/** Emulated seconds the bots record in their rooms before the host ends the meeting. */
+const RECORD_SECONDS = 30;
 const API_KEY = 'bench-key';
 const SECRET = `whsec_${Buffer.from('bench-secret-bench-secret-32byte').toString('base64')}`;
 
-// Plain JS: the sink verifies each signature and reports a bot once its transcript is done (or it failed).
+// Plain JS: the sink verifies each signature and reports the milestones the driver waits for.
 const SINK = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createServer } = require('node:http');
@@ -37,8 +40,9 @@ const server = createServer((req, res) => {
     try { wh.verify(raw, req.headers); } catch { invalid++; res.writeHead(401).end(); return; }
     received++;
     const body = JSON.parse(raw);
-    if (body.event === 'transcript.done') parentPort.postMessage({ done: body.data.bot.id, ok: true });
-    if (body.event === 'bot.fatal') parentPort.postMessage({ done: body.data.bot.id, ok: false });
+    if (['bot.breakout_room_entered', 'transcript.done', 'bot.fatal'].includes(body.event)) {
+      parentPort.postMessage({ event: body.event, botId: body.data.bot.id });
+    }
     res.writeHead(204).end();
   });
 });
@@ -49,7 +53,8 @@ parentPort.on('message', (m) => { if (m === 'stats') parentPort.postMessage({ re
 
 function meetingSpec(): MeetingSpec {
   return {
-    durationSeconds: MEETING_SECONDS,
+    // A safety net only: the driver ends the meeting.
+    durationSeconds: 3600,
     mainRoom: [{ name: 'Host', isHost: true, lines: ['welcome back everyone'] }],
     breakoutRooms: Array.from({ length: ROOMS }, (_, i) => ({
       name: `Room ${i + 1}`,
@@ -63,16 +68,11 @@ function meetingSpec(): MeetingSpec {
 
 async function main(): Promise<void> {
   const sink = new Worker(SINK, { eval: true, workerData: { secret: SECRET } });
-  const waiting = new Map<string, (ok: boolean) => void>();
-  const early = new Map<string, boolean>();
+  const milestones = new Milestones();
   const port = await new Promise<number>((resolve) => {
-    sink.on('message', (m: { port?: number; done?: string; ok?: boolean }) => {
+    sink.on('message', (m: { port?: number; event?: string; botId?: string }) => {
       if (m.port) resolve(m.port);
-      if (m.done) {
-        const resolveBot = waiting.get(m.done);
-        if (resolveBot) resolveBot(m.ok ?? false);
-        else if (!early.has(m.done)) early.set(m.done, m.ok ?? false);
-      }
+      if (m.event && m.botId) milestones.reached(m.event, m.botId);
     });
   });
   const emulator = await startEmulator({
@@ -83,17 +83,6 @@ async function main(): Promise<void> {
     rateLimits: { create: 0, list: 0, default: 0 },
   });
   const client = new Agent({ connections: 32 });
-  /** Resolves true once the bot's transcript is done, false if it went fatal (first report wins). */
-  const whenDone = (botId: string) =>
-    new Promise<boolean>((resolve) => {
-      const known = early.get(botId);
-      if (known !== undefined) return resolve(known);
-      waiting.set(botId, (ok) => {
-        waiting.delete(botId);
-        resolve(ok);
-      });
-    });
-
   let remaining = BOTS;
   let completed = 0;
   let failed = 0;
@@ -102,7 +91,7 @@ async function main(): Promise<void> {
       const count = Math.min(ROOMS, remaining);
       remaining -= count;
       const meeting = emulator.createMeeting(meetingSpec());
-      const outcomes = await Promise.all(
+      const ids = await Promise.all(
         Array.from({ length: count }, async (_, i) => {
           const res = await request(`${emulator.baseUrl}/api/v1/bot/`, {
             method: 'POST',
@@ -117,8 +106,20 @@ async function main(): Promise<void> {
           });
           const bot = (await res.body.json()) as { id: string };
           if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode}`);
-          return whenDone(bot.id);
+          return bot.id;
         }),
+      );
+      const inRooms = await Promise.all(
+        ids.map((id) => milestones.first(id, 'bot.breakout_room_entered', 'bot.fatal')),
+      );
+      await new Promise((resolve) => setTimeout(resolve, (RECORD_SECONDS * 1000) / TIME_SCALE));
+      meeting.end();
+      const outcomes = await Promise.all(
+        ids.map(
+          async (id, i) =>
+            inRooms[i] === 'bot.breakout_room_entered' &&
+            (await milestones.first(id, 'transcript.done', 'bot.fatal')) === 'transcript.done',
+        ),
       );
       completed += outcomes.filter(Boolean).length;
       failed += outcomes.filter((ok) => !ok).length;
@@ -152,12 +153,14 @@ async function main(): Promise<void> {
     allBotsDoneWithOneRecording: allDone,
     meetingsInFlight: IN_FLIGHT,
     timeScale: TIME_SCALE,
-    emulatedMeetingSeconds: MEETING_SECONDS,
+    emulatedRecordingSeconds: RECORD_SECONDS,
     cpus: cpus().length,
     node: process.version,
     at: new Date().toISOString(),
   };
-  console.log(`emulator: ${result.lifecyclesPerMinute} complete bot lifecycles/min, ${result.webhooksPerSecond} webhooks/s`);
+  console.log(
+    `emulator: ${result.lifecyclesPerMinute} complete bot lifecycles/min, ${result.webhooksPerSecond} webhooks/s`,
+  );
   console.log(JSON.stringify(result, null, 2));
   await mkdir('data/bench', { recursive: true });
   await writeFile('data/bench/emulator-throughput.json', `${JSON.stringify(result, null, 2)}\n`);
@@ -166,6 +169,36 @@ async function main(): Promise<void> {
   await emulator.close();
   await sink.terminate();
   if (!allDone || stats.invalid > 0) process.exitCode = 1;
+}
+
+/** Webhook milestones per bot, whether they arrive before or after someone waits for them. */
+class Milestones {
+  private readonly seen = new Map<string, Set<string>>();
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  reached(event: string, botId: string): void {
+    let events = this.seen.get(botId);
+    if (!events) this.seen.set(botId, (events = new Set()));
+    events.add(event);
+    for (const wake of this.waiters.get(botId) ?? []) wake();
+  }
+
+  /** The first of `events` the bot reaches. */
+  first(botId: string, ...events: string[]): Promise<string> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const hit = events.find((e) => this.seen.get(botId)?.has(e));
+        if (!hit) return false;
+        this.waiters.set(
+          botId,
+          (this.waiters.get(botId) ?? []).filter((w) => w !== check),
+        );
+        resolve(hit);
+        return true;
+      };
+      if (!check()) this.waiters.set(botId, [...(this.waiters.get(botId) ?? []), check]);
+    });
+  }
 }
 
 main().catch((err: unknown) => {
