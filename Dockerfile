@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# One image for the worker, the webhook receiver / HTTP API and the Recall emulator; the compose
+# file picks the command. Build: docker build -t breakout-recorder .
+
+# --- build: compile TypeScript to dist/ and prebuild the workflow bundle (dist/workflow-bundle.js)
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY workflows ./workflows
+COPY activities ./activities
+COPY workers ./workers
+COPY src ./src
+COPY scripts ./scripts
+RUN npm run build
+
+# --- production dependencies only (the Temporal core bridge ships glibc binaries: a slim Debian base fits)
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# --- runtime
+FROM node:24-slim
+ENV NODE_ENV=production \
+    ARTIFACTS_DIR=/app/data/artifacts
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+# The artifacts directory belongs to the unprivileged user, so a fresh named volume mounted there does too.
+RUN mkdir -p /app/data/artifacts && chown -R node:node /app/data
+USER node
+# 8080: webhook receiver and HTTP API; 9464: worker Prometheus metrics.
+EXPOSE 8080 9464
+CMD ["node", "dist/workers/main.js"]
