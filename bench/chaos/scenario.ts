@@ -4,9 +4,11 @@
  * the invariants are checked. Shared by `npm run chaos` and the CI-sized test.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { MeetingResult, Policy } from '../../src/contracts';
+import type { MeetingResult } from '../../src/contracts';
 import type { EmulatedMeeting } from '../../src/emulator';
+import { benchMeetingSpec, FAST_POLICY } from '../support/meeting-spec';
 import { checkInvariants, type InvariantReport } from '../support/invariants-report';
+import { within } from '../support/within';
 import { startProcessStack, type ProcessStack } from '../support/process-stack';
 import { msUntilAllAnswer, openWorkflows } from '../support/recovery';
 import { chaosSchedule, describeFault, type ChaosFault } from './schedule';
@@ -41,36 +43,10 @@ export interface ChaosOutcome {
   unexpectedExits: string[];
 }
 
-/** Short polls and backoff: emulated meetings last a minute or two of real time. */
-const CHAOS_POLICY: Partial<Policy> = {
-  maxBotsPerRoom: 5,
-  backoffInitialSeconds: 1,
-  backoffMaxSeconds: 3,
-  pollJoiningSeconds: 3,
-  pollInCallSeconds: 5,
-  leaveTimeoutSeconds: 30,
-  poolExhaustedRetrySeconds: 2,
-  mediaTimeoutSeconds: 300,
-};
-
 /** A meeting still open this long after its emulated end is reported lost, not waited on forever. */
 const RESULT_GRACE_MS = 180_000;
 /** Invariant 3's bound: bots reach done or fatal this soon after their meeting's result. */
 const ORPHAN_BOUND_MS = 60_000;
-
-function meetingSpec(rooms: number, durationSeconds: number) {
-  return {
-    durationSeconds,
-    mainRoom: [{ name: 'Host', isHost: true, lines: ['welcome everyone'] }],
-    breakoutRooms: Array.from({ length: rooms }, (_, i) => ({
-      name: `Room ${i + 1}`,
-      participants: [
-        { name: `Alice ${i + 1}`, lines: [`alpha${i + 1} apples`, `alpha${i + 1} arrive`] },
-        { name: `Bob ${i + 1}`, lines: [`bravo${i + 1} bananas`] },
-      ],
-    })),
-  };
-}
 
 export async function runChaos(config: ChaosConfig, log: (line: string) => void = () => undefined): Promise<ChaosOutcome> {
   const workerNames = Array.from({ length: config.workers }, (_, i) => `worker-${i + 1}`);
@@ -114,11 +90,11 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void 
     const runs: Promise<MeetingResult>[] = [];
     for (let m = 1; m <= config.meetings; m++) {
       const meeting = stack.emulator.createMeeting(
-        meetingSpec(config.roomsPerMeeting, config.meetingSeconds * config.timeScale),
+        benchMeetingSpec(config.roomsPerMeeting, config.meetingSeconds * config.timeScale),
       );
       meetings.push(meeting);
       const workflowId = await stack.startMeeting(
-        { meetingUrl: meeting.url, roomCount: config.roomsPerMeeting, title: `Chaos ${m}`, policy: CHAOS_POLICY },
+        { meetingUrl: meeting.url, roomCount: config.roomsPerMeeting, title: `Chaos ${m}`, policy: FAST_POLICY },
         `chaos-${config.seed}-${m}`,
       );
       planned.set(
@@ -195,7 +171,7 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void 
 
     // Let any meeting that outlives its emulated end finish, up to a bound.
     const deadline = startedAt + config.meetingSeconds * 1000 + RESULT_GRACE_MS;
-    const settled = await Promise.race([results, delay(Math.max(deadline - Date.now(), 0)).then(() => undefined)]);
+    const settled = await within(results, deadline - Date.now());
     for (const meeting of meetings) meeting.end();
     await Promise.all(measuring);
     const finished = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

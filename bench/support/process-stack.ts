@@ -27,6 +27,8 @@ export interface ProcessStackOptions {
 }
 
 export interface ProcessStack {
+  /** The Temporal frontend, host:port; the same across restarts. */
+  address: string;
   client: Client;
   emulator: Emulator;
   apiKey: string;
@@ -109,6 +111,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   let receiver: ManagedProcess | undefined;
 
   const stack: ProcessStack = {
+    address: server.address,
     client,
     emulator,
     apiKey,

@@ -1,0 +1,148 @@
+/**
+ * Capacity: many meetings of many rooms at once on one worker process: do all complete, how much
+ * memory does the worker take at its peak, and what does a happy room cost in history events and
+ * billable actions.
+ */
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { MeetingResult } from '../../src/contracts';
+import { median, round, type ScenarioResult } from '../support/figures';
+import { historyStats, type HistoryStats } from '../support/history-stats';
+import { benchMeetingSpec, LOAD_POLICY } from '../support/meeting-spec';
+import { within } from '../support/within';
+import { startProcessStack } from '../support/process-stack';
+
+export interface CapacityOptions {
+  buildDir: string;
+  meetings: number;
+  roomsPerMeeting: number;
+  /** Happy rooms whose histories are read. */
+  sampledHistories: number;
+  /** Real seconds to wait for every room to record, then for every meeting to complete. */
+  boundSeconds: number;
+}
+
+/** Resident set of a process, from /proc (Linux). */
+function rssBytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function capacity(options: CapacityOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const rooms = options.meetings * options.roomsPerMeeting;
+  const timeScale = 20;
+  const stack = await startProcessStack({
+    buildDir: options.buildDir,
+    // Capacity, not pacing: creation is paced far above Recall's base limit here (see fan-out).
+    createRatePerMinute: 60_000,
+    emulator: { timeScale },
+  });
+  let peakRss = 0;
+  let sampling = true;
+  try {
+    await stack.startReceiver();
+    const worker = await stack.startWorker('worker');
+    const pid = worker.child.pid!;
+    const sampler = (async () => {
+      while (sampling) {
+        peakRss = Math.max(peakRss, rssBytes(pid));
+        await delay(500);
+      }
+    })();
+    const meetings = Array.from({ length: options.meetings }, () =>
+      stack.emulator.createMeeting(benchMeetingSpec(options.roomsPerMeeting, options.boundSeconds * 2 * timeScale)),
+    );
+    const t0 = Date.now();
+    const ids: string[] = [];
+    for (const [i, meeting] of meetings.entries()) {
+      ids.push(
+        await stack.startMeeting(
+          { meetingUrl: meeting.url, roomCount: options.roomsPerMeeting, policy: LOAD_POLICY },
+          `capacity-${i + 1}`,
+        ),
+      );
+    }
+    const recordingRooms = () =>
+      new Set(
+        stack.emulator.audit
+          .bots()
+          .filter((b) => b.statuses.some((s) => s.code === 'in_call_recording'))
+          .map((b) => b.metadata.workflowId),
+      ).size;
+    const bound = Date.now() + options.boundSeconds * 1000;
+    while (recordingRooms() < rooms && Date.now() < bound) await delay(1000);
+    const allRecordingSeconds = (Date.now() - t0) / 1000;
+    const recording = recordingRooms();
+    for (const meeting of meetings) meeting.end();
+    const ended = Date.now();
+    const settled = await within(
+      Promise.allSettled(ids.map((id) => stack.client.workflow.getHandle(id).result() as Promise<MeetingResult>)),
+      options.boundSeconds * 1000,
+    );
+    const completeSeconds = (Date.now() - ended) / 1000;
+    sampling = false;
+    await sampler;
+    const results = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const roomResults = results.flatMap((r) => r.rooms);
+    const recorded = roomResults.filter((r) => r.outcome === 'recorded' && r.bots.length === 1);
+
+    const stats: HistoryStats[] = [];
+    for (const room of recorded.slice(0, options.sampledHistories)) {
+      stats.push(historyStats(await stack.client.workflow.getHandle(room.workflowId).fetchHistory()));
+    }
+    const events = median(stats.map((s) => s.events));
+    const typical = stats.find((s) => s.events === Math.round(events)) ?? stats[0];
+    const peakGiB = peakRss / 1024 ** 3;
+    return {
+      scenario: 'capacity',
+      seconds: round((Date.now() - started) / 1000, 0),
+      parameters: { ...options, rooms, timeScale },
+      figures: [
+        {
+          scenario: 'capacity',
+          name: 'rooms complete',
+          value: `${roomResults.length} of ${rooms}`,
+          unit: 'rooms',
+          met: roomResults.length === rooms,
+          note: `${recorded.length} recorded with one bot; ${recording} of ${rooms} recording after ${round(allRecordingSeconds, 0)} s; all done ${round(completeSeconds, 0)} s after the meetings ended`,
+        },
+        {
+          scenario: 'capacity',
+          name: 'worker peak RSS',
+          value: round(peakGiB, 2),
+          unit: 'GiB',
+          goal: '<= 1.5',
+          met: peakGiB <= 1.5,
+        },
+        {
+          scenario: 'capacity',
+          name: 'history events per happy room (median)',
+          value: events,
+          unit: 'events',
+          goal: '<= 60',
+          met: events <= 60,
+          note: typical
+            ? `typical room: ${Object.entries(typical.byType)
+                .sort((a, b) => b[1] - a[1])
+                .map(([type, n]) => `${type} ${n}`)
+                .join(', ')}`
+            : 'no happy room',
+        },
+        {
+          scenario: 'capacity',
+          name: 'billable actions per happy room (median)',
+          value: median(stats.map((s) => s.actions)),
+          unit: 'actions',
+        },
+      ],
+    };
+  } finally {
+    sampling = false;
+    await stack.close();
+  }
+}
