@@ -1,0 +1,97 @@
+/**
+ * A stack of its own for the browser test: a Temporal dev server WITH its Web UI (the suite's
+ * shared server runs headless), the Recall emulator, the webhook receiver and the workers.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { LocalArtifactStore } from '../../src/artifacts/local-store';
+import { startDevServer, type DevServer } from '../../src/devstack/dev-server';
+import { startEmulator, type Emulator } from '../../src/emulator';
+import { RecallClient } from '../../src/recall';
+import { buildWebhookServer } from '../../src/webhooks/server';
+import { createWorkers, runWorkers } from '../../workers/create-workers';
+
+export interface UiStack {
+  client: Client;
+  emulator: Emulator;
+  taskQueue: string;
+  uiUrl: string;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (!address || typeof address !== 'object') throw new Error('no free port');
+  return address.port;
+}
+
+export async function startUiStack(): Promise<UiStack> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const stops: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const dataDir = await mkdtemp(join(tmpdir(), 'breakout-ui-'));
+    stops.push(() => rm(dataDir, { recursive: true, force: true }));
+    const server: DevServer = await startDevServer({
+      port: await freePort(),
+      uiPort: await freePort(),
+      dbFilename: join(dataDir, 'temporal.db'),
+    });
+    stops.push(() => server.stop());
+
+    const apiKey = `ui-${randomBytes(12).toString('hex')}`;
+    const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+    const logger = pino({ level: 'silent' });
+    const emulator = await startEmulator({ apiKey, webhookSecret, timeScale: 20, rateLimits: { create: 0 } });
+    stops.push(() => emulator.close());
+
+    const connection = await Connection.connect({ address: server.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default' });
+    const receiver = buildWebhookServer({ webhookSecret, client, logger });
+    await receiver.listen({ host: '127.0.0.1', port: 0 });
+    stops.push(() => receiver.close());
+    const address = receiver.server.address();
+    if (!address || typeof address !== 'object') throw new Error('receiver has no address');
+    emulator.addWebhookUrl(`http://127.0.0.1:${address.port}/webhooks/recall`);
+
+    const taskQueue = 'breakout-recorder';
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    stops.push(() => nativeConnection.close());
+    const recall = new RecallClient({ apiKey, baseUrl: emulator.baseUrl, logger });
+    stops.push(() => recall.close());
+    const workers = await createWorkers({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { recall, store: new LocalArtifactStore(join(dataDir, 'artifacts')) },
+      createRatePerMinute: 6000,
+      workflows: { workflowsPath: require.resolve('../../workflows') },
+      shutdownGraceMs: 1000,
+    });
+    const running = runWorkers(workers);
+    stops.push(async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+    });
+
+    if (!server.uiUrl) throw new Error('the dev server runs without its UI');
+    return { client, emulator, taskQueue, uiUrl: server.uiUrl, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
