@@ -1,0 +1,84 @@
+/**
+ * Recovery: a meeting of rooms that all record, then the worker process is killed with SIGKILL and
+ * started again at once, several times; each time, how long until every open room answers again.
+ * The rooms' histories then say what the server waited on (workflow task timeouts by kind).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { temporal } from '@temporalio/proto';
+import { median, round, type ScenarioResult } from '../support/figures';
+import { benchMeetingSpec, LOAD_POLICY } from '../support/meeting-spec';
+import { startProcessStack } from '../support/process-stack';
+import { msUntilAllAnswer, openWorkflows } from '../support/recovery';
+
+export interface RecoveryOptions {
+  buildDir: string;
+  rooms: number;
+  kills: number;
+}
+
+const TimeoutType = temporal.api.enums.v1.TimeoutType;
+const WORKFLOW_TASK_TIMED_OUT = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT;
+
+export async function recovery(options: RecoveryOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const timeScale = 20;
+  const stack = await startProcessStack({ buildDir: options.buildDir, emulator: { timeScale } });
+  try {
+    await stack.startReceiver();
+    await stack.startWorker('worker');
+    const meeting = stack.emulator.createMeeting(benchMeetingSpec(options.rooms, 600 * timeScale));
+    const workflowId = await stack.startMeeting(
+      { meetingUrl: meeting.url, roomCount: options.rooms, policy: LOAD_POLICY },
+      'recovery',
+    );
+    const roomIds = Array.from({ length: options.rooms }, (_, i) => `${workflowId}/room/room-${i + 1}`);
+    const recording = () =>
+      stack.emulator.audit.bots().filter((b) => b.statuses.at(-1)?.code === 'in_call_recording').length;
+    const bound = Date.now() + 120_000;
+    while (recording() < options.rooms && Date.now() < bound) await delay(250);
+
+    const recoveries: number[] = [];
+    const restarts: number[] = [];
+    for (let k = 0; k < options.kills; k++) {
+      // Some webhook traffic in flight, as in a live meeting: the bots keep reporting while recording.
+      await delay(5000);
+      const open = await openWorkflows(stack.client, roomIds);
+      const killedAt = Date.now();
+      await stack.killWorker('worker');
+      await stack.startWorker('worker');
+      restarts.push(Date.now() - killedAt);
+      const ms = await msUntilAllAnswer(stack.client, open, killedAt);
+      recoveries.push(ms ?? NaN);
+    }
+    meeting.end();
+    await stack.client.workflow.getHandle(workflowId).result();
+
+    const timeouts: Record<string, number> = {};
+    for (const id of roomIds) {
+      for (const event of (await stack.client.workflow.getHandle(id).fetchHistory()).events ?? []) {
+        if (event.eventType !== WORKFLOW_TASK_TIMED_OUT) continue;
+        const type = TimeoutType[event.workflowTaskTimedOutEventAttributes?.timeoutType ?? 0] ?? 'unknown';
+        timeouts[type] = (timeouts[type] ?? 0) + 1;
+      }
+    }
+    const value = median(recoveries);
+    return {
+      scenario: 'recovery',
+      seconds: round((Date.now() - started) / 1000, 0),
+      parameters: { ...options, timeScale },
+      figures: [
+        {
+          scenario: 'recovery',
+          name: 'SIGKILL to every room answering (median)',
+          value: round(value / 1000, 1),
+          unit: 's',
+          goal: '<= 15',
+          met: value <= 15_000,
+          note: `runs: ${recoveries.map((ms) => round(ms / 1000, 1)).join(', ')} s; new worker polling after ${restarts.map((ms) => round(ms / 1000, 1)).join(', ')} s; workflow task timeouts in the rooms' histories: ${Object.entries(timeouts).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
+        },
+      ],
+    };
+  } finally {
+    await stack.close();
+  }
+}
