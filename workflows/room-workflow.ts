@@ -46,6 +46,10 @@ const reportCalls = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
+class PoolExhaustedError extends Error {
+  override name = 'PoolExhaustedError';
+}
+
 function failureType(err: unknown): string | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
@@ -241,6 +245,7 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
     if (!schedule && joinAtMs !== undefined && joinAtMs > Date.now()) {
       await condition(() => stopReason !== null, joinAtMs - Date.now());
     }
+    let firstPoolExhaustedAt: number | undefined;
     while (!stopReason) {
       sequence.n++;
       try {
@@ -265,6 +270,10 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
         return botId;
       } catch (err) {
         if (failureType(err) !== CREATE_FAILURE.poolExhausted) throw err;
+        firstPoolExhaustedAt ??= Date.now();
+        if (Date.now() - firstPoolExhaustedAt >= policy.poolExhaustedGiveUpSeconds * 1000) {
+          throw new PoolExhaustedError(`Recall had no ad-hoc bot for ${policy.poolExhaustedGiveUpSeconds} s (507)`);
+        }
         // Recall's ad-hoc pool is empty: wait, then ask again under a new idempotency key.
         setState('backoff');
         await condition(() => stopReason !== null, policy.poolExhaustedRetrySeconds * 1000);

@@ -9,6 +9,8 @@ export const PolicySchema = z.strictObject({
   backoffMaxSeconds: z.number().min(0).max(3600).default(60),
   /** Wait after a 507 (Recall's ad-hoc pool is empty) before asking again under a new key; Recall says 30 s. */
   poolExhaustedRetrySeconds: z.number().min(0).max(600).default(30),
+  /** Give a room up when Recall had no bot for it this long (507 after 507). */
+  poolExhaustedGiveUpSeconds: z.number().min(0).max(86400).default(1800),
   /** Recall's automatic_leave.waiting_room_timeout for each bot. */
   waitingRoomTimeoutSeconds: z.int().min(10).max(3600).default(600),
   /** Recall's automatic_leave.noone_joined_timeout. */
