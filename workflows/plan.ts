@@ -9,18 +9,14 @@ import {
   type RoomSpec,
   type ValidMeetingInput,
 } from '../src/contracts';
+import { firstIssue } from '../src/contracts/issue';
 
 export const INVALID_INPUT = 'InvalidInput';
 
-/** Names the first bad field the way a person would write it: `rooms[2].key`. */
+/** Names the first bad field the way a person would write it: `rooms[2].key: ...`. */
 export function describeIssue(error: z.ZodError, root = 'input'): string {
-  const issue = error.issues[0];
-  if (!issue) return `${root} is invalid`;
-  const path = issue.path.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-    '',
-  );
-  return `${path || root}: ${issue.message}`;
+  const { field, message } = firstIssue(error, root);
+  return `${field}: ${message}`;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };

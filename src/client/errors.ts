@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
+import { firstIssue } from '../contracts/issue';
 import { TemporalTimeoutError } from '../webhooks/temporal-client';
 
 /** Input that no retry can fix; `field` is a path such as `rooms[2].key`. */
@@ -22,14 +23,9 @@ export class InvalidInputError extends Error {
     super(`${field}: ${reason}`);
   }
 
-  /** The first issue of a zod error, with its path written the way a person would: `rooms[2].key`. */
   static fromZod(error: z.ZodError, root = 'input'): InvalidInputError {
-    const issue = error.issues[0];
-    const path = (issue?.path ?? []).reduce<string>(
-      (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-      '',
-    );
-    return new InvalidInputError(path || root, issue?.message ?? 'is invalid');
+    const { field, message } = firstIssue(error, root);
+    return new InvalidInputError(field, message);
   }
 }
 

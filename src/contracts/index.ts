@@ -4,3 +4,4 @@ export * from './recall-event';
 export * from './search-attributes';
 export * from './messages';
 export * from './status';
+export * from './issue';
