@@ -66,7 +66,9 @@ async function main(interrupted: AbortSignal): Promise<number> {
     });
     say(`meeting: ${workflowId} on ${meeting.url}`);
     say(`  watch it in the Web UI: ${uiLink}`);
-    say(`  ${WORKSHOP_SECONDS / 60} emulated minutes take about a real minute; ${CRASH_ROOM}'s bot will be crashed`);
+    say(
+      `  ${WORKSHOP_SECONDS / 60} emulated minutes take about a real minute; the bot in ${CRASH_ROOM} will be crashed on purpose`,
+    );
     say();
 
     const view = new ProgressView(process.stdout);
