@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createBot, download, getBot, type Harness, harness, meetingSpec, waitFor, waitForEvent } from './helpers';
+import {
+  createBot,
+  download,
+  emulatedDelay,
+  getBot,
+  type Harness,
+  harness,
+  meetingSpec,
+  waitFor,
+  waitForEvent,
+} from './helpers';
 
 interface ParticipantEventJson {
   action: string;
@@ -29,12 +39,16 @@ void describe('emulator breakout rooms', () => {
   });
 
   void it('does not move bots without a room number, nor when hostPlacement is none', async () => {
-    const meeting = h.emulator.createMeeting(meetingSpec({ hostPlacement: 'none', durationSeconds: 20 }));
+    const meeting = h.emulator.createMeeting(meetingSpec({ hostPlacement: 'none' }));
+    const other = h.emulator.createMeeting(meetingSpec());
     const a = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'BreakoutBot-1' });
-    const b = await createBot(h.emulator, {
-      meeting_url: h.emulator.createMeeting(meetingSpec({ durationSeconds: 20 })).url,
-      bot_name: 'Notetaker',
-    });
+    const b = await createBot(h.emulator, { meeting_url: other.url, bot_name: 'Notetaker' });
+    await waitForEvent(h.sink, a.body.id, 'bot.in_call_recording');
+    await waitForEvent(h.sink, b.body.id, 'bot.in_call_recording');
+    // Well past the moment the host would have moved them.
+    await emulatedDelay(h.emulator, 10);
+    meeting.end();
+    other.end();
     await waitForEvent(h.sink, a.body.id, 'bot.done');
     await waitForEvent(h.sink, b.body.id, 'bot.done');
     assert.deepEqual(roomsOf(a.body.id), [null]);
@@ -82,13 +96,14 @@ void describe('emulator breakout rooms', () => {
   });
 
   void it('a move shows everyone leaving and the new room joining; a closing room returns the bot to the main room', async () => {
-    const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 60 }));
+    const meeting = h.emulator.createMeeting(meetingSpec());
     const { body } = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'BreakoutBot-1' });
     await waitForEvent(h.sink, body.id, 'bot.breakout_room_entered');
     meeting.closeRoom(meeting.rooms[0]!.id);
     const left = await waitForEvent(h.sink, body.id, 'bot.breakout_room_left');
     assert.equal(left.data.data.breakout_room!.name, 'Room 1');
     assert.deepEqual(roomsOf(body.id), [null, 'Room 1', null]);
+    meeting.end();
     await waitForEvent(h.sink, body.id, 'participant_events.done');
 
     const bot = await getBot(h.emulator, body.id);

@@ -220,3 +220,9 @@ export function meetingSpec(overrides: Partial<MeetingSpec> = {}): MeetingSpec {
     ...overrides,
   };
 }
+
+/** Waits until `seconds` have passed on the emulator's clock (however loaded the machine is). */
+export async function emulatedDelay(emulator: Emulator, seconds: number): Promise<void> {
+  const until = emulator.now() + seconds * 1000;
+  await waitFor(`${seconds} emulated seconds`, () => emulator.now() >= until);
+}

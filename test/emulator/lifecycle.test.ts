@@ -21,7 +21,7 @@ void describe('emulator bot lifecycle', () => {
   after(() => h.close());
 
   void it('creates a bot (201, empty status_changes) and drives it to done when the host ends the meeting', async () => {
-    const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 60 }));
+    const meeting = h.emulator.createMeeting(meetingSpec());
     const res = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'Notetaker', metadata: { k: 'v' } });
     assert.equal(res.status, 201);
     assert.deepEqual(res.body.status_changes, []);
@@ -29,6 +29,8 @@ void describe('emulator bot lifecycle', () => {
     assert.deepEqual(res.body.meeting_url, { meeting_id: meeting.id, meeting_password: null, platform: 'zoom' });
     assert.deepEqual(res.body.metadata, { k: 'v' });
 
+    await waitForStatus(h.emulator, res.body.id, 'in_call_recording');
+    meeting.end();
     const bot = await waitForStatus(h.emulator, res.body.id, 'done');
     assert.deepEqual(codes(bot), [
       'joining_call',
@@ -64,13 +66,36 @@ void describe('emulator bot lifecycle', () => {
     );
   });
 
+  void it('has the host end the meeting at durationSeconds', async () => {
+    // A fast clock: 300 emulated seconds pass in a third of a second.
+    const fast = await harness({ timeScale: 1000 });
+    try {
+      const meeting = fast.emulator.createMeeting(meetingSpec({ durationSeconds: 300 }));
+      const { body } = await createBot(fast.emulator, { meeting_url: meeting.url });
+      const bot = await waitForStatus(fast.emulator, body.id, 'done');
+      assert.deepEqual(codes(bot).slice(-2), ['call_ended:call_ended_by_host', 'done']);
+      const ended = Date.parse(bot.status_changes.at(-2)!.created_at);
+      const joined = Date.parse(bot.status_changes[0]!.created_at);
+      assert.ok(ended - joined < 300_000);
+      const late = await createBot(fast.emulator, { meeting_url: meeting.url });
+      assert.deepEqual(codes(await waitForStatus(fast.emulator, late.body.id, 'fatal')), [
+        'joining_call',
+        'fatal:meeting_ended',
+      ]);
+    } finally {
+      await fast.close();
+    }
+  });
+
   void it('emits recording, media and transcript events after done, transcript.processing before transcript.done', async () => {
-    const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 30 }));
+    const meeting = h.emulator.createMeeting(meetingSpec());
     const res = await createBot(h.emulator, {
       meeting_url: meeting.url,
       bot_name: 'BreakoutBot-1',
       recording_config: { transcript: { provider: { recallai_streaming: {} } } },
     });
+    await waitForStatus(h.emulator, res.body.id, 'in_call_recording');
+    meeting.end();
     await waitForEvent(h.sink, res.body.id, 'transcript.done');
     const events = h.sink.events(res.body.id);
     for (const e of ['recording.done', 'video_mixed.done', 'participant_events.done', 'meeting_metadata.done']) {

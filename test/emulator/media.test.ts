@@ -7,6 +7,7 @@ import {
   type BotJson,
   createBot,
   download,
+  emulatedDelay,
   getBot,
   type Harness,
   harness,
@@ -43,13 +44,16 @@ void describe('emulator recordings and media', () => {
   let botId: string;
   before(async () => {
     h = await harness();
-    const meeting = h.emulator.createMeeting(meetingSpec({ mainRoom: [], durationSeconds: 60 }));
+    const meeting = h.emulator.createMeeting(meetingSpec({ mainRoom: [] }));
     const res = await createBot(h.emulator, {
       meeting_url: meeting.url,
       bot_name: 'BreakoutBot-1',
       recording_config: { transcript: { provider: { recallai_streaming: { mode: 'prioritize_accuracy' } } } },
     });
     botId = res.body.id;
+    await waitForEvent(h.sink, botId, 'bot.breakout_room_entered');
+    await emulatedDelay(h.emulator, 40);
+    meeting.end();
     await waitForEvent(h.sink, botId, 'transcript.done');
   });
   after(() => h.close());
@@ -164,8 +168,10 @@ void describe('emulator download URL lifetime', () => {
   void it('answers 403 once downloadUrlTtlSeconds have passed', async () => {
     const h = await harness({ downloadUrlTtlSeconds: 0.5 });
     try {
-      const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 20 }));
+      const meeting = h.emulator.createMeeting(meetingSpec());
       const { body } = await createBot(h.emulator, { meeting_url: meeting.url });
+      await waitForEvent(h.sink, body.id, 'bot.in_call_recording');
+      meeting.end();
       await waitForEvent(h.sink, body.id, 'recording.done');
       const url = (await getBot(h.emulator, body.id)).recordings[0]!.media_shortcuts.video_mixed.data.download_url!;
       await waitFor('expiry', async () => ((await download(url)).status === 403 ? true : undefined));

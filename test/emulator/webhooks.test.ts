@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { createBot, harness, meetingSpec, SECRET, waitFor, waitForEvent } from './helpers';
+import { createBot, harness, meetingSpec, SECRET, waitFor, waitForEvent, waitForStatus } from './helpers';
 
 const LIFECYCLE = [
   'bot.joining_call',
@@ -15,11 +15,13 @@ void describe('emulator webhooks', () => {
   void it('signs with webhook-* headers that the standardwebhooks package verifies, in status order', async () => {
     const h = await harness();
     try {
-      const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 20 }));
+      const meeting = h.emulator.createMeeting(meetingSpec());
       const { body } = await createBot(h.emulator, {
         meeting_url: meeting.url,
         breakout_room: { mode: 'join_main_room' },
       });
+      await waitForEvent(h.sink, body.id, 'bot.in_call_recording');
+      meeting.end();
       await waitForEvent(h.sink, body.id, 'recording.done');
       const verifier = new Webhook(SECRET);
       for (const w of h.sink.forBot(body.id)) {
@@ -76,7 +78,11 @@ void describe('emulator webhooks', () => {
       const meeting = h.emulator.createMeeting(meetingSpec());
       const { body } = await createBot(h.emulator, { meeting_url: meeting.url });
       const w = await waitForEvent(h.sink, body.id, 'bot.joining_call');
-      const attempts = h.emulator.audit.webhookDeliveries().filter((d) => d.eventId === w.headers['webhook-id']);
+      // The sink has the message before the emulator has logged the answer: wait for the log.
+      const attempts = await waitFor('two attempts logged', () => {
+        const logged = h.emulator.audit.webhookDeliveries().filter((d) => d.eventId === w.headers['webhook-id']);
+        return logged.length === 2 ? logged : undefined;
+      });
       assert.deepEqual(
         attempts.map((d) => d.status),
         [500, 204],
@@ -140,12 +146,13 @@ void describe('emulator webhooks', () => {
   });
 
   void it('reorder lets the next message of the same bot overtake the held one', async () => {
-    const h = await harness();
+    // A slower clock leaves room to switch the fault off between joining_call and in_waiting_room.
+    const h = await harness({ timeScale: 10 });
     try {
       const meeting = h.emulator.createMeeting(meetingSpec({ waitingRoom: 'never_admit' }));
       h.emulator.faults.webhooks({ reorder: 1 });
       const { body } = await createBot(h.emulator, { meeting_url: meeting.url });
-      // Only the first message (joining_call) is emitted while the fault is on.
+      await waitForStatus(h.emulator, body.id, 'joining_call');
       h.emulator.faults.webhooks({});
       await waitForEvent(h.sink, body.id, 'bot.joining_call');
       assert.deepEqual(h.sink.events(body.id), ['bot.in_waiting_room', 'bot.joining_call']);
@@ -158,9 +165,12 @@ void describe('emulator webhooks', () => {
     const h = await harness();
     try {
       h.emulator.faults.dropWebhooksFor({ metadata: { room: 'silent' } });
-      const meeting = h.emulator.createMeeting(meetingSpec({ durationSeconds: 20 }));
+      const meeting = h.emulator.createMeeting(meetingSpec());
       const silent = await createBot(h.emulator, { meeting_url: meeting.url, metadata: { room: 'silent' } });
       const loud = await createBot(h.emulator, { meeting_url: meeting.url, metadata: { room: 'loud' } });
+      await waitForStatus(h.emulator, silent.body.id, 'in_call_recording');
+      await waitForEvent(h.sink, loud.body.id, 'bot.in_call_recording');
+      meeting.end();
       await waitForEvent(h.sink, loud.body.id, 'recording.done');
       await waitFor('silent bot done', () => h.emulator.audit.bot(silent.body.id)?.liveUntil);
       assert.equal(h.sink.forBot(silent.body.id).length, 0);
