@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config';
-import { searchAttributeKeys } from '../../src/contracts';
 import { startEmulator } from '../../src/emulator';
 import { buildWebhookServer } from '../../src/webhooks/server';
 import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
@@ -26,6 +25,7 @@ interface Service {
   environment?: Record<string, string | number | null> | string[];
   healthcheck?: { test: string[] | string };
   profiles?: string[];
+  volumes?: string[];
 }
 
 const composeText = read('docker-compose.yml');
@@ -150,11 +150,13 @@ test('Dockerfile CMD and compose commands run files the build emits', () => {
   assert.match(dockerfile, /NODE_ENV=production/);
 });
 
-test('compose: the search attribute job creates exactly the project attributes', () => {
-  const job = (services['temporal-search-attributes']?.command as string[]).join('\n');
-  const created = [...job.matchAll(/^\s*(Breakout\w+):(\w+)/gm)].map(([, n, t]) => `${n}:${t}`);
-  const expected = searchAttributeKeys.map((k) => `${k.name}:${k.type === 'INT' ? 'Int' : 'Keyword'}`);
-  assert.deepEqual(created.sort(), expected.sort());
+test('compose: the search attribute job runs the production registration script', () => {
+  const job = services['temporal-search-attributes'];
+  const mount = (job?.volumes ?? []).find((v) => v.startsWith('./scripts/search-attributes.sh:'));
+  assert.ok(mount, 'mounts scripts/search-attributes.sh');
+  assert.ok(existsSync(join(ROOT, 'scripts', 'search-attributes.sh')));
+  const target = mount.split(':')[1]!;
+  assert.match((job?.command as string[]).join('\n'), new RegExp(`bash ${target} --apply`));
 });
 
 test('compose: healthchecks probe endpoints that answer 200', async () => {
