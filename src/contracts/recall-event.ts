@@ -17,3 +17,16 @@ export interface RecallEvent {
   breakoutRoom?: { id: string | null; name: string | null };
   source: 'webhook' | 'poll';
 }
+
+/** Bot events that change nothing for a room: logs, and rooms opening that the bot is not in. */
+const IGNORED_BOT_EVENTS = new Set(['bot.breakout_room_opened', 'bot.log', 'bot.output_log']);
+
+/**
+ * The events a room workflow acts on. The receiver acknowledges the others without a signal, since
+ * every signal costs the room's history a few events: media objects and processing notices are read
+ * from the bot itself when the room collects. Unknown `bot.*` events pass (status codes are an open set).
+ */
+export function roomWantsEvent(event: string): boolean {
+  if (event.startsWith('bot.')) return !IGNORED_BOT_EVENTS.has(event);
+  return event === 'recording.done' || event === 'transcript.done' || event === 'transcript.failed';
+}

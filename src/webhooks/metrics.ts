@@ -11,7 +11,7 @@ export type RejectReason =
   | 'too_large'
   | 'temporal_unavailable'
   | 'signal_failed';
-export type IgnoreReason = 'no_bot' | 'no_workflow_id' | 'workflow_not_found';
+export type IgnoreReason = 'no_bot' | 'no_workflow_id' | 'workflow_not_found' | 'not_needed';
 export type SignalOutcome = 'ok' | 'not_found' | 'unavailable' | 'error';
 
 export interface WebhookMetrics {

@@ -7,6 +7,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
+import { roomWantsEvent } from '../contracts/recall-event';
 import { WebhookPayloadError, WebhookVerificationError, verifyRecallWebhook, webhookEventId } from '../recall';
 import type { IgnoreReason, RejectReason, WebhookMetrics } from './metrics';
 import { signalRecallEvent } from './signal-recall-event';
@@ -54,7 +55,7 @@ export function recallWebhookRoute(scope: FastifyInstance, options: RecallRouteO
     metrics.ignored.inc({ reason });
     request.log.info(
       { reason, webhookId, event: routed.eventName, botId: routed.event?.botId, workflowId: routed.workflowId },
-      'recall webhook acknowledged without a signal: no running workflow wants it',
+      'recall webhook acknowledged without a signal: no running workflow needs it',
     );
     return reply.code(200).send({ status: 'ignored', reason });
   }
@@ -100,6 +101,7 @@ export function recallWebhookRoute(scope: FastifyInstance, options: RecallRouteO
 
     if (!routed.event) return acknowledge(request, reply, 'no_bot', routed, webhookId);
     if (!routed.workflowId) return acknowledge(request, reply, 'no_workflow_id', routed, webhookId);
+    if (!roomWantsEvent(routed.eventName)) return acknowledge(request, reply, 'not_needed', routed, webhookId);
 
     const stopTimer = metrics.signalSeconds.startTimer();
     const { outcome, error } = await signalRecallEvent(client, routed.workflowId, routed.event, signalTimeoutMs);

@@ -209,6 +209,26 @@ void describe('webhook receiver', () => {
     );
   });
 
+  void it('acknowledges events no room acts on without signalling them, keeping room histories short', async () => {
+    const workflowId = await startSink();
+    for (const event of [
+      'video_mixed.done',
+      'recording.processing',
+      'transcript.processing',
+      'bot.breakout_room_opened',
+    ]) {
+      const response = await post(baseUrl, { body: botEvent(workflowId, event) });
+      assert.equal(response.status, 200, event);
+      assert.deepEqual(JSON.parse(response.body), { status: 'ignored', reason: 'not_needed' });
+    }
+    const wanted = await post(baseUrl, { body: botEvent(workflowId, 'transcript.done') });
+    assert.deepEqual(JSON.parse(wanted.body), { status: 'signalled' });
+    assert.deepEqual(
+      (await eventsOf(workflowId)).map((e) => e.event),
+      ['transcript.done'],
+    );
+  });
+
   void it('answers 401 and signals nothing for bad signatures, tampered bodies, stale timestamps and missing headers', async () => {
     const workflowId = await startSink();
     const body = botEvent(workflowId);

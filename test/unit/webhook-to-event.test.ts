@@ -1,5 +1,6 @@
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { roomWantsEvent } from '../../src/contracts/recall-event';
 import { NotARecallEventError, codeFromEventName, toRecallEvent } from '../../src/webhooks/to-recall-event';
 
 const WORKFLOW_ID = 'meeting/standup/room/room-1';
@@ -129,4 +130,28 @@ void describe('codeFromEventName', () => {
     assert.equal(codeFromEventName('bot'), undefined);
     assert.equal(codeFromEventName('bot.'), undefined);
   });
+});
+
+void test('rooms want bot status, breakout and finished-media events, not processing notices', () => {
+  for (const event of [
+    'bot.joining_call',
+    'bot.fatal',
+    'bot.some_future_status',
+    'bot.breakout_room_entered',
+    'recording.done',
+    'transcript.done',
+    'transcript.failed',
+  ]) {
+    assert.equal(roomWantsEvent(event), true, event);
+  }
+  for (const event of [
+    'bot.breakout_room_opened',
+    'bot.log',
+    'recording.processing',
+    'video_mixed.done',
+    'participant_events.done',
+    'transcript.processing',
+  ]) {
+    assert.equal(roomWantsEvent(event), false, event);
+  }
 });
