@@ -232,7 +232,7 @@ export class Bot implements MeetingObserver {
     const mode = this.body.breakout_room?.mode ?? 'auto_accept_all_invites';
     if (mode === 'join_main_room') return;
     let target: Room | undefined;
-    let delay: number = Timing.joinSeconds / 2;
+    let delay: number = Timing.selfMoveSeconds;
     if (mode === 'join_specific_room') {
       target = meeting.room(this.body.breakout_room?.room_id ?? null);
     } else {

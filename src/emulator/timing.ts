@@ -6,6 +6,8 @@
 export const Timing = {
   /** joining_call → in_waiting_room / in_call_not_recording. */
   joinSeconds: 2,
+  /** A bot goes to its `join_specific_room` or pre-assigned room this long after it is in the call. */
+  selfMoveSeconds: 1,
   /** in_call_not_recording → in_call_recording once someone is present. */
   recordingStartSeconds: 1,
   /** The host moves a bot into its breakout room this long after it is in the call and rooms are open. */
