@@ -50,8 +50,14 @@ function table(results: ScenarioResult[]): string {
   );
   const header = ['scenario', 'figure', 'value', 'goal', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const notes = results.flatMap((r) => r.figures.filter((f) => f.note).map((f) => `  ${f.scenario} / ${f.name}: ${f.note}`));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const notes = results.flatMap((r) =>
+    r.figures.filter((f) => f.note).map((f) => `  ${f.scenario} / ${f.name}: ${f.note}`),
+  );
   return [line(header), ...rows.map(line), '', 'Notes:', ...notes].join('\n');
 }
 
@@ -67,8 +73,11 @@ async function main(): Promise<void> {
     fresh.push(result);
   }
   const previous = existsSync(RESULTS)
-    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { scenarios: (ScenarioResult & { machine: unknown; at: string })[] })
-        .scenarios
+    ? (
+        JSON.parse(readFileSync(RESULTS, 'utf8')) as {
+          scenarios: (ScenarioResult & { machine: unknown; at: string })[];
+        }
+      ).scenarios
     : [];
   const at = new Date().toISOString();
   const stamped = fresh.map((r) => ({ ...r, machine: machine(), at }));

@@ -12,7 +12,12 @@ export function chaosTable(outcome: ChaosOutcome): string {
     ['rooms planned', report.roomsPlanned],
     ['rooms finished', report.roomsFinished],
     ['rooms lost', report.roomsLost],
-    ['room outcomes', Object.entries(report.outcomes).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
+    [
+      'room outcomes',
+      Object.entries(report.outcomes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none',
+    ],
     ['overlapping live bots', report.overlappingLiveBots],
     ['orphan bots', report.orphanBots],
     ['recordings expected', report.recordingsExpected],
@@ -23,7 +28,8 @@ export function chaosTable(outcome: ChaosOutcome): string {
     ...outcome.recoveries.map((r, i): [string, string] => [`recovery ${i + 1}`, `${seconds(r.ms)}  (${r.fault})`]),
   ];
   const lines = [formatTable('Chaos run', rows)];
-  if (outcome.unexpectedExits.length > 0) lines.push('Unexpected exits:', ...outcome.unexpectedExits.map((e) => `  ${e}`));
+  if (outcome.unexpectedExits.length > 0)
+    lines.push('Unexpected exits:', ...outcome.unexpectedExits.map((e) => `  ${e}`));
   lines.push(
     report.violations.length === 0
       ? 'Every invariant held.'

@@ -48,7 +48,10 @@ const RESULT_GRACE_MS = 180_000;
 /** Invariant 3's bound: bots reach done or fatal this soon after their meeting's result. */
 const ORPHAN_BOUND_MS = 60_000;
 
-export async function runChaos(config: ChaosConfig, log: (line: string) => void = () => undefined): Promise<ChaosOutcome> {
+export async function runChaos(
+  config: ChaosConfig,
+  log: (line: string) => void = () => undefined,
+): Promise<ChaosOutcome> {
   const workerNames = Array.from({ length: config.workers }, (_, i) => `worker-${i + 1}`);
   const schedule = chaosSchedule({
     seed: config.seed,
@@ -62,6 +65,7 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void 
   const unexpectedExits: string[] = [];
   const stack: ProcessStack = await startProcessStack({
     emulator: { timeScale: config.timeScale, seed: config.seed },
+    receiverLogLevel: 'debug',
   });
   const killed = new Set<unknown>();
   let closing = false;
@@ -148,9 +152,7 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void 
           faults.loseNextCreateResponses(1);
           return;
         case 'crash-recording-bot': {
-          const recording = stack.emulator.audit
-            .bots()
-            .filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
+          const recording = stack.emulator.audit.bots().filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
           const victim = recording[fault.pick % Math.max(recording.length, 1)];
           if (victim) faults.crashBot(victim.id, 'bot_errored');
           const line = `  victim: ${victim ? `${victim.metadata.workflowId} bot ${victim.id}` : 'none recording'}`;

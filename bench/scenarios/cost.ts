@@ -53,7 +53,10 @@ export async function cost(options: CostOptions): Promise<ScenarioResult> {
     const rows = Array.from({ length: options.rooms }, (_, i) => {
       const bots = stack.emulator.audit.bots().filter((b) => b.metadata.roomKey === `room-${i + 1}`);
       const endedAt = openedAt + (closes(i + 1) ?? options.meetingSeconds) * 1000;
-      const botSeconds = bots.reduce((s, b) => s + ((b.liveUntil ?? Date.now()) - (b.liveFrom ?? b.createdAt)) / 1000, 0);
+      const botSeconds = bots.reduce(
+        (s, b) => s + ((b.liveUntil ?? Date.now()) - (b.liveFrom ?? b.createdAt)) / 1000,
+        0,
+      );
       const lastLive = Math.max(...bots.map((b) => b.liveUntil ?? Date.now()));
       return {
         open: (endedAt - openedAt) / 1000,
@@ -83,7 +86,13 @@ export async function cost(options: CostOptions): Promise<ScenarioResult> {
           unit: 's',
           goal: '<= 30',
           met: maxLinger <= 30,
-          note: `closed rooms: ${rows.filter((_, i) => closes(i + 1)).map((r) => round(r.linger, 1)).join(', ')} s; meeting end: ${rows.filter((_, i) => !closes(i + 1)).map((r) => round(r.linger, 1)).join(', ')} s`,
+          note: `closed rooms: ${rows
+            .filter((_, i) => closes(i + 1))
+            .map((r) => round(r.linger, 1))
+            .join(', ')} s; meeting end: ${rows
+            .filter((_, i) => !closes(i + 1))
+            .map((r) => round(r.linger, 1))
+            .join(', ')} s`,
         },
         {
           scenario: 'cost',

@@ -12,6 +12,7 @@ import type { RecallEvent } from '../../src/contracts';
 import { recallEventSignal, leaveSignal } from '../../src/contracts/messages';
 import { eventsQuery } from '../../test/integration/receiver-fixtures/signal-sink';
 import { median, percentile, round, type ScenarioResult } from '../support/figures';
+import { cpuSeconds } from '../support/cpu';
 import { startProcessStack } from '../support/process-stack';
 
 export interface IngestOptions {
@@ -117,10 +118,30 @@ export async function webhookIngest(options: IngestOptions): Promise<ScenarioRes
     await drive(200, options.concurrency, direct);
     const receiverRounds: Round[] = [];
     const directRounds: Round[] = [];
+    // Where the CPU goes on each path (the machine has 2 cores for all of it).
+    const cpu = { receiver: new Map<string, number>(), direct: new Map<string, number>() };
+    const measured = async (into: Map<string, number>, run: () => Promise<Round>) => {
+      const pids = { server: stack.serverPid(), receiver: stack.receiver?.child.pid };
+      const before = {
+        server: cpuSeconds(pids.server),
+        receiver: cpuSeconds(pids.receiver),
+        driver: process.cpuUsage(),
+      };
+      const round = await run();
+      const driver = process.cpuUsage(before.driver);
+      into.set('server', (into.get('server') ?? 0) + cpuSeconds(pids.server) - before.server);
+      into.set('receiver', (into.get('receiver') ?? 0) + cpuSeconds(pids.receiver) - before.receiver);
+      into.set('driver+sinks', (into.get('driver+sinks') ?? 0) + (driver.user + driver.system) / 1e6);
+      return round;
+    };
     for (let r = 0; r < options.rounds; r++) {
-      directRounds.push(await drive(options.perRound, options.concurrency, direct));
-      receiverRounds.push(await drive(options.perRound, options.concurrency, viaReceiver));
+      directRounds.push(await measured(cpu.direct, () => drive(options.perRound, options.concurrency, direct)));
+      receiverRounds.push(
+        await measured(cpu.receiver, () => drive(options.perRound, options.concurrency, viaReceiver)),
+      );
     }
+    const perThousand = (m: Map<string, number>) =>
+      [...m].map(([name, s]) => `${name} ${round((s / (options.rounds * options.perRound)) * 1000, 1)}`).join(', ');
     const sent = 400 + 2 * options.rounds * options.perRound;
     let received = 0;
     for (const id of sinkIds) received += (await stack.client.workflow.getHandle(id).query(eventsQuery)).length;
@@ -136,8 +157,18 @@ export async function webhookIngest(options: IngestOptions): Promise<ScenarioRes
       seconds: round((Date.now() - started) / 1000, 0),
       parameters: { ...options },
       figures: [
-        { scenario: 'webhook-ingest', name: 'receiver webhooks/s (median)', value: round(rate(receiverRounds), 0), unit: '/s' },
-        { scenario: 'webhook-ingest', name: 'direct signals/s (median)', value: round(rate(directRounds), 0), unit: '/s' },
+        {
+          scenario: 'webhook-ingest',
+          name: 'receiver webhooks/s (median)',
+          value: round(rate(receiverRounds), 0),
+          unit: '/s',
+        },
+        {
+          scenario: 'webhook-ingest',
+          name: 'direct signals/s (median)',
+          value: round(rate(directRounds), 0),
+          unit: '/s',
+        },
         {
           scenario: 'webhook-ingest',
           name: 'receiver / direct',
@@ -146,6 +177,13 @@ export async function webhookIngest(options: IngestOptions): Promise<ScenarioRes
           goal: '>= 0.8',
           met: ratio >= 0.8,
           note: `rounds: ${receiverRounds.map((r) => round(r.perSecond, 0)).join(', ')} vs ${directRounds.map((r) => round(r.perSecond, 0)).join(', ')}`,
+        },
+        {
+          scenario: 'webhook-ingest',
+          name: 'CPU s per 1000 deliveries',
+          value: `receiver path ${round(([...cpu.receiver.values()].reduce((a, b) => a + b, 0) / (options.rounds * options.perRound)) * 1000, 1)}, direct ${round(([...cpu.direct.values()].reduce((a, b) => a + b, 0) / (options.rounds * options.perRound)) * 1000, 1)}`,
+          unit: 's',
+          note: `receiver path: ${perThousand(cpu.receiver)}; direct: ${perThousand(cpu.direct)}`,
         },
         {
           scenario: 'webhook-ingest',

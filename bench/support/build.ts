@@ -13,10 +13,14 @@ export const BENCH_BUILD_DIR = join(ROOT, 'data', 'bench', 'build');
 
 export async function buildForBench(log: (line: string) => void = () => undefined): Promise<string> {
   const started = Date.now();
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BENCH_BUILD_DIR], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BENCH_BUILD_DIR],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => log(m), log() {} },

@@ -5,7 +5,11 @@ import type { MeetingSpec } from '../../src/emulator';
  * An emulated meeting whose rooms are named like the workflow plans them for `roomCount` ("Room N"),
  * with two speakers each whose words are unique to their room.
  */
-export function benchMeetingSpec(rooms: number, durationSeconds: number, closesAtSeconds?: (room: number) => number | undefined): MeetingSpec {
+export function benchMeetingSpec(
+  rooms: number,
+  durationSeconds: number,
+  closesAtSeconds?: (room: number) => number | undefined,
+): MeetingSpec {
   return {
     durationSeconds,
     mainRoom: [{ name: 'Host', isHost: true, lines: ['welcome everyone'] }],

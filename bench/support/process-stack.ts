@@ -20,6 +20,8 @@ export interface ProcessStackOptions {
   /** Recall's create limit the workers pace to (the emulator enforces `emulator.rateLimits`). */
   createRatePerMinute?: number;
   workerEnv?: Record<string, string>;
+  /** The receiver's LOG_LEVEL: info as in production; chaos runs use debug to scan more lines for secrets. */
+  receiverLogLevel?: string;
   /** A production build (see build.ts) to run instead of the TypeScript sources. */
   buildDir?: string;
   /** Lines of the dev server's own log, for diagnosis. */
@@ -46,6 +48,8 @@ export interface ProcessStack {
   killWorker(name: string): Promise<void>;
   startReceiver(): Promise<void>;
   killReceiver(): Promise<void>;
+  /** The dev server's process id (it changes on restart). */
+  serverPid(): number | undefined;
   /** Stops the dev server gracefully and starts it again on the same port and SQLite file. */
   restartTemporal(): Promise<void>;
   close(): Promise<void>;
@@ -153,7 +157,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
         ...common,
         WEBHOOK_HOST: '127.0.0.1',
         WEBHOOK_PORT: String(receiverPort),
-        LOG_LEVEL: 'debug',
+        LOG_LEVEL: options.receiverLogLevel ?? 'info',
       });
       allProcesses.push(receiver);
       await waitForOutput(receiver, 'webhook receiver up');
@@ -162,6 +166,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       receiver?.signal('SIGKILL');
       await receiver?.exited;
     },
+    serverPid: () => server.process.pid,
     async restartTemporal() {
       await server.stop();
       server = await startServer();
