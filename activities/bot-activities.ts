@@ -54,7 +54,6 @@ export function createBotActivities(recall: RecallClient) {
       return {
         id: bot.id,
         statusChanges: bot.status_changes.map((s) => ({ code: s.code, subCode: s.sub_code ?? null, at: s.created_at })),
-        recordings: bot.recordings.map((r) => ({ id: r.id, status: r.status?.code ?? null })),
       };
     },
 

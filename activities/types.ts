@@ -18,7 +18,6 @@ export interface CreateBotInput {
 export interface BotSnapshot {
   id: string;
   statusChanges: { code: string; subCode: string | null; at: string }[];
-  recordings: { id: string; status: string | null }[];
 }
 
 export interface CollectInput {

@@ -59,9 +59,6 @@ export interface TrackedBot {
   enteredBreakout: boolean;
   /** The bot was in a breakout room and is back in the main room (the room closed or the host moved it). */
   leftBreakout: boolean;
-  recordingIds: string[];
-  /** Recordings whose transcript finished processing, successfully or not. */
-  transcriptsSettled: string[];
 }
 
 export function newTrackedBot(id: string, attempt: number): TrackedBot {
@@ -77,8 +74,6 @@ export function newTrackedBot(id: string, attempt: number): TrackedBot {
     breakoutAt: null,
     enteredBreakout: false,
     leftBreakout: false,
-    recordingIds: [],
-    transcriptsSettled: [],
   };
 }
 
@@ -158,23 +153,18 @@ function applyBreakout(bot: TrackedBot, event: RecallEvent): boolean {
   return true;
 }
 
-function addOnce(list: string[], value: string | undefined): boolean {
-  if (!value || list.includes(value)) return false;
-  list.push(value);
-  return true;
-}
-
 /** Applies one event to its bot; returns whether anything changed. */
 export function applyEvent(bot: TrackedBot, event: RecallEvent): boolean {
   if (event.event.startsWith('bot.breakout_room_')) return applyBreakout(bot, event);
-  if (event.event === 'recording.done') return addOnce(bot.recordingIds, event.recordingId);
-  if (event.event === 'transcript.done' || event.event === 'transcript.failed') {
-    return addOnce(bot.transcriptsSettled, event.recordingId);
-  }
   if (event.code) return applyStatus(bot, event.code, event);
   return false;
 }
 
 export function hasRecorded(bot: TrackedBot): boolean {
-  return bot.spans.length > 0 || bot.recordingIds.length > 0;
+  return bot.spans.length > 0;
+}
+
+/** The bot got into the call, so it may have recorded even if the events saying so were lost. */
+export function reachedCall(bot: TrackedBot): boolean {
+  return bot.lastInCallAt !== null || bot.spans.length > 0;
 }

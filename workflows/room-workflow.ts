@@ -10,6 +10,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -18,7 +19,16 @@ import {
 import type { Activities, BotSnapshot } from '../activities';
 import type { Artifact, RecallEvent, RecordingGap, RoomInput, RoomOutcome, RoomResult } from '../src/contracts';
 import { BotIdSA, RoomStateSA } from '../src/contracts/search-attributes';
-import { applyEvent, hasLeftCall, hasRecorded, isTerminal, newTrackedBot, type TrackedBot } from './bot-tracker';
+import {
+  applyEvent,
+  hasLeftCall,
+  hasRecorded,
+  isTerminal,
+  newTrackedBot,
+  reachedCall,
+  type TrackedBot,
+} from './bot-tracker';
+import { QuietTimer } from './quiet-timer';
 import { backoffSeconds, classifyBotEnd, CREATE_FAILURE } from './classify';
 import { leaveSignal, recallEventSignal, roomStatusQuery } from '../src/contracts/messages';
 import type { RoomState } from '../src/contracts/status';
@@ -41,9 +51,10 @@ const pollCalls = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 },
 });
 
-const reportCalls = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+/** A local file write: a local activity costs the history one marker instead of six events. */
+const reportCalls = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10 },
 });
 
 class PoolExhaustedError extends Error {
@@ -183,15 +194,6 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
         source: 'poll',
       });
     }
-    for (const recording of snapshot.recordings.filter((r) => r.status === 'done')) {
-      deliver({
-        eventId: `poll:${bot.id}:recording:${recording.id}`,
-        event: 'recording.done',
-        botId: bot.id,
-        recordingId: recording.id,
-        source: 'poll',
-      });
-    }
   }
 
   /** Webhooks can be lost: after this much quiet, the bot is retrieved and reconciled. */
@@ -204,7 +206,9 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
 
   /** Follows one bot until it is done or fatal, asking it to leave once the room is stopping. */
   async function follow(bot: TrackedBot): Promise<void> {
+    const timer = new QuietTimer();
     let leaveDeadline: number | undefined;
+    let lastHeard = Date.now();
     while (!isTerminal(bot)) {
       if (!stopReason && policy.leaveWhenRoomCloses && bot.leftBreakout) stop('breakout room closed');
       if (stopReason && leaveDeadline === undefined) {
@@ -222,14 +226,21 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
           }
         }
       }
-      const seen = changes;
-      const wait =
+      const quiet =
         leaveDeadline === undefined ? quietMs(bot) : Math.min(quietMs(bot), policy.pollJoiningSeconds * 1000);
-      const woke = await condition(
-        () => changes !== seen || (stopReason !== null && leaveDeadline === undefined),
-        wait,
+      timer.armBy(lastHeard + quiet);
+      const seenChanges = changes;
+      const seenTicks = timer.ticks;
+      await condition(
+        () =>
+          changes !== seenChanges || timer.ticks !== seenTicks || (stopReason !== null && leaveDeadline === undefined),
       );
-      if (!woke) await poll(bot);
+      if (changes !== seenChanges) {
+        lastHeard = Date.now();
+      } else if (Date.now() >= lastHeard + quiet) {
+        await poll(bot);
+        lastHeard = Date.now();
+      }
       if (leaveDeadline !== undefined && Date.now() >= leaveDeadline && !isTerminal(bot)) {
         log.warn('bot did not reach done after leaving', { botId: bot.id });
         return;
@@ -329,32 +340,22 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
     }
   }
 
-  /** Transcripts finish processing after the bot is done; their webhooks say when (collect retries too). */
-  function transcriptsSettled(): boolean {
-    return bots
-      .filter(hasRecorded)
-      .every((b) => b.recordingIds.length > 0 && b.recordingIds.every((id) => b.transcriptsSettled.includes(id)));
-  }
-
   async function collect(): Promise<{ artifacts: Artifact[]; errors: string[] }> {
     setState('collecting');
-    await condition(transcriptsSettled, policy.pollInCallSeconds * 1000);
     const errors: string[] = [];
     const collected = await Promise.all(
-      bots
-        .filter((bot) => hasRecorded(bot) || bot.phase === 'in_call' || hasLeftCall(bot))
-        .map(async (bot) => {
-          try {
-            return await collectCalls.collectArtifacts({
-              meetingWorkflowId: input.meetingWorkflowId,
-              roomKey: room.key,
-              botId: bot.id,
-            });
-          } catch (err) {
-            errors.push(`artifacts of bot ${bot.id}: ${failureMessage(err)}`);
-            return [];
-          }
-        }),
+      bots.filter(reachedCall).map(async (bot) => {
+        try {
+          return await collectCalls.collectArtifacts({
+            meetingWorkflowId: input.meetingWorkflowId,
+            roomKey: room.key,
+            botId: bot.id,
+          });
+        } catch (err) {
+          errors.push(`artifacts of bot ${bot.id}: ${failureMessage(err)}`);
+          return [];
+        }
+      }),
     );
     return { artifacts: collected.flat(), errors };
   }

@@ -22,11 +22,10 @@ export interface RecallEvent {
 const IGNORED_BOT_EVENTS = new Set(['bot.breakout_room_opened', 'bot.log', 'bot.output_log']);
 
 /**
- * The events a room workflow acts on. The receiver acknowledges the others without a signal, since
- * every signal costs the room's history a few events: media objects and processing notices are read
- * from the bot itself when the room collects. Unknown `bot.*` events pass (status codes are an open set).
+ * The events a room workflow acts on: bot statuses and breakout moves. The receiver acknowledges the
+ * others without a signal, since every signal costs the room's history a few events; media readiness
+ * is read from the bot itself when the room collects. Unknown `bot.*` events pass (an open set).
  */
 export function roomWantsEvent(event: string): boolean {
-  if (event.startsWith('bot.')) return !IGNORED_BOT_EVENTS.has(event);
-  return event === 'recording.done' || event === 'transcript.done' || event === 'transcript.failed';
+  return event.startsWith('bot.') && !IGNORED_BOT_EVENTS.has(event);
 }

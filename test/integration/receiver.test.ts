@@ -221,11 +221,11 @@ void describe('webhook receiver', () => {
       assert.equal(response.status, 200, event);
       assert.deepEqual(JSON.parse(response.body), { status: 'ignored', reason: 'not_needed' });
     }
-    const wanted = await post(baseUrl, { body: botEvent(workflowId, 'transcript.done') });
+    const wanted = await post(baseUrl, { body: botEvent(workflowId, 'bot.breakout_room_entered') });
     assert.deepEqual(JSON.parse(wanted.body), { status: 'signalled' });
     assert.deepEqual(
       (await eventsOf(workflowId)).map((e) => e.event),
-      ['transcript.done'],
+      ['bot.breakout_room_entered'],
     );
   });
 

@@ -132,25 +132,16 @@ void describe('codeFromEventName', () => {
   });
 });
 
-void test('rooms want bot status, breakout and finished-media events, not processing notices', () => {
-  for (const event of [
-    'bot.joining_call',
-    'bot.fatal',
-    'bot.some_future_status',
-    'bot.breakout_room_entered',
-    'recording.done',
-    'transcript.done',
-    'transcript.failed',
-  ]) {
+void test('rooms want bot status and breakout events, not media or processing notices', () => {
+  for (const event of ['bot.joining_call', 'bot.fatal', 'bot.some_future_status', 'bot.breakout_room_entered']) {
     assert.equal(roomWantsEvent(event), true, event);
   }
   for (const event of [
     'bot.breakout_room_opened',
     'bot.log',
-    'recording.processing',
+    'recording.done',
     'video_mixed.done',
-    'participant_events.done',
-    'transcript.processing',
+    'transcript.done',
   ]) {
     assert.equal(roomWantsEvent(event), false, event);
   }
