@@ -3,7 +3,8 @@
  * named people saying lines that belong to their room only, so every room's transcript shows at a
  * glance that it came from the right room.
  */
-import type { MeetingInput, Policy } from '../contracts';
+import type { MeetingInput } from '../contracts';
+import { FAST_POLICY } from './fast-policy';
 import type { MeetingSpec } from '../emulator';
 
 export const WORKSHOP_TITLE = 'Community repair café: planning workshop';
@@ -13,21 +14,6 @@ export const WORKSHOP_SECONDS = 20 * 60;
 
 /** Emulated seconds per real second: 20 minutes of workshop in one real minute. */
 export const DEMO_TIME_SCALE = 20;
-
-/**
- * Polls and backoffs in real seconds, short enough for a workshop that lasts a minute; the same
- * values the end-to-end tests use at this time scale.
- */
-export const DEMO_POLICY: Partial<Policy> = {
-  maxBotsPerRoom: 4,
-  backoffInitialSeconds: 1,
-  backoffMaxSeconds: 2,
-  pollJoiningSeconds: 3,
-  pollInCallSeconds: 5,
-  leaveTimeoutSeconds: 30,
-  poolExhaustedRetrySeconds: 2,
-  mediaTimeoutSeconds: 120,
-};
 
 interface DemoRoom {
   key: string;
@@ -97,7 +83,7 @@ export function workshopInput(meetingUrl: string): MeetingInput {
     meetingUrl,
     title: WORKSHOP_TITLE,
     rooms: DEMO_ROOMS.map((room) => ({ key: room.key, name: room.name })),
-    policy: DEMO_POLICY,
+    policy: FAST_POLICY,
     metadata: { source: 'npm-run-demo' },
   };
 }

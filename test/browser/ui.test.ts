@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { MeetingInput, MeetingResult } from '../../src/contracts';
-import { TEST_POLICY, roomSpec } from '../support/stack';
+import { FAST_POLICY } from '../../src/devstack/fast-policy';
+import { roomSpec } from '../support/stack';
 import { startUiStack, type UiStack } from './ui-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -77,7 +78,7 @@ test('the Web UI lists a meeting’s rooms by meeting key, each with its status 
   const handle = await client.workflow.start<MeetingWorkflow>('meetingWorkflow', {
     taskQueue,
     workflowId: `meeting/${meetingKey}`,
-    args: [{ meetingUrl: meeting.url, roomCount: 3, policy: TEST_POLICY }],
+    args: [{ meetingUrl: meeting.url, roomCount: 3, policy: FAST_POLICY }],
   });
   const result = await handle.result();
   assert.deepEqual(

@@ -2,6 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { type Emulator, type EmulatorOptions, type MeetingSpec, startEmulator } from '../../src/emulator';
+import { waitFor } from '../support/wait';
+
+export { waitFor };
 
 export const API_KEY = 'test-api-key';
 export const SECRET = `whsec_${Buffer.from('emulator-test-secret-0123456789').toString('base64')}`;
@@ -163,21 +166,6 @@ export async function getBot(emulator: Emulator, id: string): Promise<BotJson> {
 
 export function codes(bot: BotJson): string[] {
   return bot.status_changes.map((s) => (s.sub_code ? `${s.code}:${s.sub_code}` : s.code));
-}
-
-/** Polls `check` until it returns a value; fails with `what` after `timeoutMs` (a safety net, not an assertion on timing). */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Waits until the bot's status_changes end with `code`. */

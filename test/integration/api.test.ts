@@ -4,7 +4,8 @@ import { after, before, test } from 'node:test';
 import pino from 'pino';
 import type { MeetingWorkflow } from '../../src/client';
 import { buildWebhookServer, type WebhookServer } from '../../src/webhooks';
-import { roomSpec, startStack, TEST_POLICY, type Stack } from '../support/stack';
+import { FAST_POLICY } from '../../src/devstack/fast-policy';
+import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
 let stack: Stack;
@@ -90,7 +91,7 @@ test('404 for an unknown meeting on every route', async () => {
 test('start is idempotent on the key; status, add room (409 duplicate, 400 bad), close, end', async () => {
   const meeting = stack.emulator.createMeeting({ durationSeconds: 3600, breakoutRooms: [roomSpec(1), roomSpec(2)] });
   const meetingKey = uniqueKey('api');
-  const input = { meetingKey, meetingUrl: meeting.url, roomCount: 1, title: 'API workshop', policy: TEST_POLICY };
+  const input = { meetingKey, meetingUrl: meeting.url, roomCount: 1, title: 'API workshop', policy: FAST_POLICY };
 
   const first = await api('POST', '/meetings', input);
   assert.equal(first.status, 201);

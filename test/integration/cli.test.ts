@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { MeetingSummary, MeetingView, MeetingWorkflow, StartedMeeting } from '../../src/client';
-import { roomSpec, startStack, TEST_POLICY, type Stack } from '../support/stack';
+import { FAST_POLICY } from '../../src/devstack/fast-policy';
+import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'breakout.js');
@@ -66,11 +67,11 @@ test('start (flags, then the same key from a file), status, add-room, end, list'
   assert.equal(started.created, true);
   assert.equal(started.workflowId, `meeting/${key}`);
 
-  // TEST_POLICY only fits in a file; a second start with the same key changes nothing.
+  // FAST_POLICY only fits in a file; a second start with the same key changes nothing.
   const file = join(dir, 'input.json');
   await writeFile(
     file,
-    JSON.stringify({ meetingKey: key, meetingUrl: meeting.url, roomCount: 1, policy: TEST_POLICY }),
+    JSON.stringify({ meetingKey: key, meetingUrl: meeting.url, roomCount: 1, policy: FAST_POLICY }),
   );
   const again = await json<StartedMeeting>(['start', '--file', file]);
   assert.deepEqual(again, { ...started, created: false });

@@ -12,7 +12,8 @@ import {
   type MeetingWorkflow,
 } from '../../src/client';
 import type { RoomInput } from '../../src/contracts';
-import { roomSpec, startStack, TEST_POLICY, type Stack } from '../support/stack';
+import { FAST_POLICY } from '../../src/devstack/fast-policy';
+import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
 const LEAD_SECONDS = 900;
@@ -39,7 +40,7 @@ test('a weekly workshop: time zone, SKIP, catch-up window, lead; each trigger is
   const scheduleId = `workshop-${randomBytes(3).toString('hex')}`;
   await createWorkshopSchedule(client, {
     scheduleId,
-    input: { meetingUrl: meeting.url, roomCount: 2, title: 'Weekly workshop', policy: TEST_POLICY },
+    input: { meetingUrl: meeting.url, roomCount: 2, title: 'Weekly workshop', policy: FAST_POLICY },
     taskQueue: stack.taskQueue,
     weekly: [{ dayOfWeek: 'TUESDAY', time: '17:00' }],
     timeZone: 'Europe/Berlin',

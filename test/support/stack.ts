@@ -11,7 +11,8 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import pino from 'pino';
 import { LocalArtifactStore } from '../../src/artifacts/local-store';
-import type { MeetingInput, Policy } from '../../src/contracts';
+import type { MeetingInput } from '../../src/contracts';
+import { FAST_POLICY } from '../../src/devstack/fast-policy';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 import { RecallClient } from '../../src/recall';
 import { buildWebhookServer } from '../../src/webhooks/server';
@@ -19,18 +20,6 @@ import { createWorkers, runWorkers } from '../../workers/create-workers';
 import { meetingWorkflow } from '../../workflows';
 import { historiesOf, saveHistory } from './histories';
 import { connectToTestServer, uniqueTaskQueue, type TemporalTestContext } from './temporal';
-
-/** Short enough for tests: emulated meetings last seconds, so the workflows poll and back off in seconds. */
-export const TEST_POLICY: Partial<Policy> = {
-  maxBotsPerRoom: 4,
-  backoffInitialSeconds: 1,
-  backoffMaxSeconds: 2,
-  pollJoiningSeconds: 3,
-  pollInCallSeconds: 5,
-  leaveTimeoutSeconds: 30,
-  poolExhaustedRetrySeconds: 2,
-  mediaTimeoutSeconds: 120,
-};
 
 let runtimeInstalled = false;
 
@@ -131,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       temporal.client.workflow.start(meetingWorkflow, {
         taskQueue,
         workflowId: `meeting/${meetingKey}`,
-        args: [{ ...input, policy: { ...TEST_POLICY, ...input.policy } }],
+        args: [{ ...input, policy: { ...FAST_POLICY, ...input.policy } }],
       }),
     stopWorkers,
     startWorkers,
