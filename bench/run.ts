@@ -80,7 +80,13 @@ async function main(): Promise<void> {
       ).scenarios
     : [];
   const at = new Date().toISOString();
-  const stamped = fresh.map((r) => ({ ...r, machine: machine(), at }));
+  // The build directory is this checkout's, not a parameter of the figure.
+  const stamped = fresh.map(({ parameters: { buildDir: _dir, ...parameters }, ...r }) => ({
+    ...r,
+    parameters,
+    machine: machine(),
+    at,
+  }));
   const scenarios = Object.keys(SCENARIOS).flatMap(
     (name) => stamped.find((r) => r.scenario === name) ?? previous.filter((r) => r.scenario === name),
   );
