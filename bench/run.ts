@@ -32,6 +32,7 @@ const SCENARIOS: Record<string, (buildDir: string) => Promise<ScenarioResult> | 
       roomsPerMeeting: env('BENCH_CAPACITY_ROOMS', 20),
       sampledHistories: 50,
       boundSeconds: env('BENCH_CAPACITY_BOUND_SECONDS', 900),
+      ...(process.env.BENCH_CAPACITY_CACHE ? { maxCachedWorkflows: env('BENCH_CAPACITY_CACHE', 500) } : {}),
     }),
   recovery: (buildDir) => recovery({ buildDir, rooms: 20, kills: 3 }),
   cost: (buildDir) => cost({ buildDir, rooms: 6, meetingSeconds: 90 }),

@@ -20,6 +20,8 @@ export interface CapacityOptions {
   sampledHistories: number;
   /** Real seconds to wait for every room to record, then for every meeting to complete. */
   boundSeconds: number;
+  /** The worker's MAX_CACHED_WORKFLOWS (default: the worker's own, 500). */
+  maxCachedWorkflows?: number;
 }
 
 /** Resident set of a process, from /proc (Linux). */
@@ -41,6 +43,9 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
     // Capacity, not pacing: creation is paced far above Recall's base limit here (see fan-out).
     createRatePerMinute: 60_000,
     emulator: { timeScale },
+    ...(options.maxCachedWorkflows !== undefined
+      ? { workerEnv: { MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } }
+      : {}),
   });
   let peakRss = 0;
   let sampling = true;
