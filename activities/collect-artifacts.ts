@@ -36,6 +36,11 @@ const DOWNLOADS: Download[] = [
   },
 ];
 
+/** Meeting metadata is stored as Recall gives it inline, less any pre-signed URL (it expires and grants access). */
+function withoutUrls(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.endsWith('download_url')));
+}
+
 /** Media objects of a recording that are still being produced; collection waits for them. */
 function pendingMedia(recording: Recording): string[] {
   const shortcuts = recording.media_shortcuts;
@@ -111,7 +116,10 @@ export function createCollectActivities(recall: RecallClient, store: ArtifactSto
         }
         const metadata = recordingAtStart.media_shortcuts.meeting_metadata;
         if (metadata?.data) {
-          const stored = await store.putJson({ ...base, name: `meeting_metadata${suffix}.json` }, metadata.data);
+          const stored = await store.putJson(
+            { ...base, name: `meeting_metadata${suffix}.json` },
+            withoutUrls(metadata.data),
+          );
           artifacts.push({ kind: 'meeting_metadata', ...stored, botId: input.botId, recordingId: recordingAtStart.id });
         }
       }
