@@ -56,7 +56,8 @@ export interface TrackedBot {
   lastInCallAt: string | null;
   breakoutRoom: BreakoutRoomRef | null;
   breakoutAt: string | null;
-  enteredBreakout: boolean;
+  /** The breakout room the bot entered last, kept after it returns to the main room. */
+  enteredRoom: BreakoutRoomRef | null;
   /** The bot was in a breakout room and is back in the main room (the room closed or the host moved it). */
   leftBreakout: boolean;
 }
@@ -72,7 +73,7 @@ export function newTrackedBot(id: string, attempt: number): TrackedBot {
     lastInCallAt: null,
     breakoutRoom: null,
     breakoutAt: null,
-    enteredBreakout: false,
+    enteredRoom: null,
     leftBreakout: false,
   };
 }
@@ -134,12 +135,12 @@ function applyBreakout(bot: TrackedBot, event: RecallEvent): boolean {
   switch (event.event) {
     case 'bot.breakout_room_entered':
       bot.breakoutRoom = room;
-      bot.enteredBreakout = true;
+      bot.enteredRoom = room;
       bot.leftBreakout = false;
       break;
     case 'bot.breakout_room_left':
       bot.breakoutRoom = null;
-      bot.leftBreakout = bot.enteredBreakout;
+      bot.leftBreakout = bot.enteredRoom !== null;
       break;
     case 'bot.breakout_room_closed':
       if (!bot.breakoutRoom || !room || bot.breakoutRoom.id !== room.id) return false;

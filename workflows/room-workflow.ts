@@ -411,15 +411,22 @@ function describeEnd(bot: TrackedBot | undefined): string {
   return `${bot.end.code} ${bot.end.subCode ?? '(no sub code)'}`;
 }
 
+/** Recall's last status as far as the room knows: `done`, `fatal`, or where a bot still is. */
+function statusOf(bot: TrackedBot): string | null {
+  if (bot.phase === 'pending') return null;
+  if (bot.phase === 'done' || bot.phase === 'fatal') return bot.phase;
+  return bot.end?.code ?? bot.phase;
+}
+
 function summarize(bot: TrackedBot) {
   const first = bot.spans[0];
   const last = bot.spans.at(-1);
   return {
     id: bot.id,
     attempt: bot.attempt,
-    status: bot.phase === 'pending' ? null : bot.end?.code && bot.phase !== 'done' ? bot.end.code : bot.phase,
+    status: statusOf(bot),
     subCode: bot.end?.subCode ?? null,
-    breakoutRoom: bot.breakoutRoom ?? (bot.enteredBreakout ? { id: null, name: null } : null),
+    breakoutRoom: bot.enteredRoom,
     ...(first?.from ? { recordedFrom: first.from } : {}),
     ...(last?.to ? { recordedUntil: last.to } : {}),
   };

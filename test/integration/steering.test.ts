@@ -102,6 +102,7 @@ test('a breakout room closes: its bot leaves promptly', async () => {
   const [bot] = botsOf(roomId);
   assert.equal(bot?.statuses.find((s) => s.code === 'call_ended')?.subCode, 'bot_received_leave_call');
   assert.equal(bot?.rooms.at(-1)?.roomId, null, 'the bot was back in the main room when it left');
+  assert.equal(status.bots[0]?.breakoutRoom?.name, 'Room 1', 'the result names the room the bot had entered');
   // Room 2 is still open and recording while room 1 has finished.
   const other = await stack.temporal.client.workflow
     .getHandle(`${handle.workflowId}/room/room-2`)

@@ -61,6 +61,7 @@ test('breakout events record the room entered, and leaving it back to the main r
   });
   assert.equal(bot.breakoutRoom, null);
   assert.equal(bot.leftBreakout, true);
+  assert.deepEqual(bot.enteredRoom, room, 'the room it was in is still known');
 });
 
 test('a bot lost after recording leaves a gap until its replacement records', () => {
