@@ -9,7 +9,6 @@ import {
   ChildWorkflowFailure,
   ParentClosePolicy,
   condition,
-  getExternalWorkflowHandle,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -65,6 +64,8 @@ interface RoomEntry {
   workflowId: string;
   started?: boolean;
   handle?: ChildWorkflowHandle<typeof roomWorkflow>;
+  /** Why the room was told to stop; kept so a room still starting gets the word once it runs. */
+  stopReason?: string;
   result?: RoomResult;
 }
 
@@ -133,6 +134,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
           { key: RoomKeySA, value: entry.room.key },
         ],
       });
+      if (entry.stopReason) void signalRoom(entry, entry.stopReason);
       entry.result = await entry.handle.result();
     } catch (err) {
       // One room's failure never fails the meeting: it is reported as that room's outcome.
@@ -155,9 +157,10 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
   }
 
   async function signalRoom(entry: RoomEntry, reason: string): Promise<void> {
-    if (entry.result) return;
+    entry.stopReason ??= reason;
+    if (entry.result || !entry.handle) return;
     try {
-      await getExternalWorkflowHandle(entry.workflowId).signal(leaveSignal, { reason });
+      await entry.handle.signal(leaveSignal, { reason: entry.stopReason });
     } catch (err) {
       log.warn('could not signal room to leave', { roomKey: entry.room.key, error: String(err) });
     }

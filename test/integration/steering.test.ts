@@ -49,6 +49,24 @@ test('endMeeting mid-way: every bot leaves, artifacts are collected', async () =
   meeting.end();
 });
 
+test('endMeeting right after the start reaches rooms still starting: they stop and leave no bot behind', async () => {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 3600, breakoutRooms: [roomSpec(1), roomSpec(2)] });
+  const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 2 }, 'end-at-once');
+  await handle.signal(endMeetingSignal, { reason: 'cancelled by the facilitator' });
+  const result = await handle.result();
+  for (const room of result.rooms) {
+    assert.equal(room.outcome, 'cancelled', room.reason);
+    assert.match(room.reason, /cancelled by the facilitator/);
+  }
+  const bots = stack.emulator.audit.bots().filter((b) => b.metadata.meetingWorkflowId === handle.workflowId);
+  assert.deepEqual(
+    bots.filter((b) => !['done', 'fatal'].includes(b.statuses.at(-1)?.code ?? '') && b.liveFrom !== undefined),
+    [],
+    'no bot is left live',
+  );
+  meeting.end();
+});
+
 test('addRoom while running is recorded; a duplicate key is rejected by the validator', async () => {
   const meeting = stack.emulator.createMeeting({ durationSeconds: 300, breakoutRooms: [roomSpec(1), roomSpec(2)] });
   const handle = await stack.startMeeting({ meetingUrl: meeting.url, rooms: [{ key: 'first' }] }, 'add-room');
