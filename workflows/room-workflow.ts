@@ -17,7 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, BotSnapshot } from '../activities';
-import type { Artifact, RecallEvent, RecordingGap, RoomInput, RoomOutcome, RoomResult } from '../src/contracts';
+import type { Artifact, RecallEvent, RoomInput, RoomOutcome, RoomResult } from '../src/contracts';
 import { BotIdSA, RoomStateSA } from '../src/contracts/search-attributes';
 import {
   applyEvent,
@@ -31,6 +31,7 @@ import {
 import { QuietTimer } from './quiet-timer';
 import { backoffSeconds, classifyBotEnd, CREATE_FAILURE } from './classify';
 import { leaveSignal, recallEventSignal, roomStatusQuery } from '../src/contracts/messages';
+import { describeEnd, recordingGaps, summarize } from './room-result';
 import type { RoomState } from '../src/contracts/status';
 
 /** A bot whose join_at is further ahead than this is a scheduled bot: reserved, never a 507. */
@@ -404,46 +405,4 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
   result = finalResult;
   setState(finalResult.outcome);
   return finalResult;
-}
-
-function describeEnd(bot: TrackedBot | undefined): string {
-  if (!bot?.end) return bot ? `bot ${bot.id} stopped reporting` : 'no bot';
-  return `${bot.end.code} ${bot.end.subCode ?? '(no sub code)'}`;
-}
-
-/** Recall's last status as far as the room knows: `done`, `fatal`, or where a bot still is. */
-function statusOf(bot: TrackedBot): string | null {
-  if (bot.phase === 'pending') return null;
-  if (bot.phase === 'done' || bot.phase === 'fatal') return bot.phase;
-  return bot.end?.code ?? bot.phase;
-}
-
-function summarize(bot: TrackedBot) {
-  const first = bot.spans[0];
-  const last = bot.spans.at(-1);
-  return {
-    id: bot.id,
-    attempt: bot.attempt,
-    status: statusOf(bot),
-    subCode: bot.end?.subCode ?? null,
-    breakoutRoom: bot.enteredRoom,
-    ...(first?.from ? { recordedFrom: first.from } : {}),
-    ...(last?.to ? { recordedUntil: last.to } : {}),
-  };
-}
-
-/**
- * A bot that recorded and was then lost (not a normal end of the meeting) leaves a gap until the
- * next bot of the room started recording, or an open gap when none did.
- */
-export function recordingGaps(bots: TrackedBot[]): RecordingGap[] {
-  const gaps: RecordingGap[] = [];
-  const recorders = bots.filter((b) => b.spans.length > 0);
-  recorders.forEach((bot, i) => {
-    if (!bot.end || classifyBotEnd(bot.end.code, bot.end.subCode) === 'finished') return;
-    const from = bot.end.at ?? bot.spans.at(-1)?.to ?? null;
-    if (!from) return;
-    gaps.push({ from, to: recorders[i + 1]?.spans[0]?.from ?? null });
-  });
-  return gaps;
 }

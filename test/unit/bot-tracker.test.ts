@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RecallEvent } from '../../src/contracts';
 import { applyEvent, hasRecorded, isTerminal, newTrackedBot } from '../../workflows/bot-tracker';
-import { recordingGaps } from '../../workflows/room-workflow';
+import { recordingGaps } from '../../workflows/room-result';
 
 let n = 0;
 function ev(code: string, at: string, extra: Partial<RecallEvent> = {}): RecallEvent {
