@@ -33,6 +33,9 @@ const SCENARIOS: Record<string, (buildDir: string) => Promise<ScenarioResult> | 
       sampledHistories: 50,
       boundSeconds: env('BENCH_CAPACITY_BOUND_SECONDS', 900),
       ...(process.env.BENCH_CAPACITY_CACHE ? { maxCachedWorkflows: env('BENCH_CAPACITY_CACHE', 500) } : {}),
+      ...(process.env.BENCH_CAPACITY_NODE_OPTIONS !== undefined
+        ? { nodeOptions: process.env.BENCH_CAPACITY_NODE_OPTIONS }
+        : {}),
     }),
   recovery: (buildDir) => recovery({ buildDir, rooms: 20, kills: 3 }),
   cost: (buildDir) => cost({ buildDir, rooms: 6, meetingSeconds: 90 }),

@@ -10,7 +10,7 @@ import { median, round, type ScenarioResult } from '../support/figures';
 import { historyStats, type HistoryStats } from '../support/history-stats';
 import { benchMeetingSpec, LOAD_POLICY } from '../support/meeting-spec';
 import { within } from '../support/within';
-import { startProcessStack } from '../support/process-stack';
+import { productionNodeOptions, startProcessStack } from '../support/process-stack';
 
 export interface CapacityOptions {
   buildDir: string;
@@ -22,7 +22,32 @@ export interface CapacityOptions {
   boundSeconds: number;
   /** The worker's MAX_CACHED_WORKFLOWS (default: the worker's own, 500). */
   maxCachedWorkflows?: number;
+  /** The worker's NODE_OPTIONS (default: the production image's, see the Dockerfile; '' for none). */
+  nodeOptions?: string;
 }
+
+/**
+ * Preloaded into the worker: its `process.memoryUsage()` once a second on stderr, so the peak RSS
+ * can be split into the V8 heap, memory outside it that V8 knows of (external, array buffers) and
+ * the rest (native: the Temporal core bridge, code, thread stacks, the allocator's free lists).
+ */
+const MEMORY_PROBE = `data:text/javascript,${encodeURIComponent(
+  "setInterval(() => process.stderr.write('memory-probe ' + JSON.stringify(process.memoryUsage()) + '\\n'), 1000).unref();",
+)}`;
+
+interface MemorySample {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+function memorySamples(output: string[]): MemorySample[] {
+  return [...output.join('').matchAll(/^memory-probe (\{.*\})$/gm)].map((m) => JSON.parse(m[1]!) as MemorySample);
+}
+
+const gib = (bytes: number) => round(bytes / 1024 ** 3, 2);
 
 /** Resident set of a process, from /proc (Linux). */
 function rssBytes(pid: number): number {
@@ -43,9 +68,11 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
     // Capacity, not pacing: creation is paced far above Recall's base limit here (see fan-out).
     createRatePerMinute: 60_000,
     emulator: { timeScale },
-    ...(options.maxCachedWorkflows !== undefined
-      ? { workerEnv: { MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } }
-      : {}),
+    workerEnv: {
+      ...(options.maxCachedWorkflows !== undefined ? { MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}),
+      ...(options.nodeOptions !== undefined ? { NODE_OPTIONS: options.nodeOptions } : {}),
+    },
+    workerExecArgv: ['--import', MEMORY_PROBE],
   });
   let peakRss = 0;
   let sampling = true;
@@ -103,6 +130,9 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
     const events = median(stats.map((s) => s.events));
     const typical = stats.find((s) => s.events === Math.round(events)) ?? stats[0];
     const peakGiB = peakRss / 1024 ** 3;
+    const samples = memorySamples(worker.output);
+    const atPeak = samples.reduce<MemorySample | undefined>((a, b) => (a && a.rss >= b.rss ? a : b), undefined);
+    const peakOf = (key: keyof MemorySample) => gib(Math.max(0, ...samples.map((m) => m[key])));
     return {
       scenario: 'capacity',
       seconds: round((Date.now() - started) / 1000, 0),
@@ -123,6 +153,9 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
           unit: 'GiB',
           goal: '<= 1.5',
           met: peakGiB <= 1.5,
+          note: atPeak
+            ? `at the peak sample: heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, external ${gib(atPeak.external)} (array buffers ${gib(atPeak.arrayBuffers)}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external)} GiB; peaks over the run: heap used ${peakOf('heapUsed')}, heap total ${peakOf('heapTotal')}, external ${peakOf('external')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? productionNodeOptions()) || 'none'}`
+            : 'no memory samples',
         },
         {
           scenario: 'capacity',

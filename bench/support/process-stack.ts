@@ -4,6 +4,7 @@
  * (`src/webhooks/main.ts`); the Recall emulator runs in the driver, so it outlives every restart.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,21 @@ import { freePort, killOnExit, spawnManaged, waitForOutput, type ManagedProcess 
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * The NODE_OPTIONS the production image gives the service's processes (the Dockerfile's `ENV`), so
+ * the worker and the receiver run here as they do in production: with its heap limit.
+ */
+export function productionNodeOptions(): string | undefined {
+  return /^\s*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+}
+
 export interface ProcessStackOptions {
   emulator?: Partial<EmulatorOptions>;
   /** Recall's create limit the workers pace to (the emulator enforces `emulator.rateLimits`). */
   createRatePerMinute?: number;
   workerEnv?: Record<string, string>;
+  /** Node options before the worker's entry point (such as a memory probe). */
+  workerExecArgv?: string[];
   /** The receiver's LOG_LEVEL: info as in production; chaos runs use debug to scan more lines for secrets. */
   receiverLogLevel?: string;
   /** A production build (see build.ts) to run instead of the TypeScript sources. */
@@ -66,11 +77,17 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const createRatePerMinute = options.createRatePerMinute ?? 6000;
   // The sources through tsx (the worker bundles its workflows at start), or the compiled build.
-  const spawnEntry = (name: string, entry: string, env: Record<string, string>) => {
-    const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  const spawnEntry = (name: string, entry: string, env: Record<string, string>, execArgv: string[] = []) => {
+    const nodeOptions = productionNodeOptions();
+    const base = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...env,
+    };
     return options.buildDir
-      ? spawnManaged(name, process.execPath, [join(options.buildDir, `${entry}.js`)], base)
-      : spawnManaged(name, process.execPath, ['--import', 'tsx', join(ROOT, `${entry}.ts`)], base);
+      ? spawnManaged(name, process.execPath, [...execArgv, join(options.buildDir, `${entry}.js`)], base)
+      : spawnManaged(name, process.execPath, [...execArgv, '--import', 'tsx', join(ROOT, `${entry}.ts`)], base);
   };
   const serverOptions = {
     port,
@@ -134,14 +151,19 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       return workflowId;
     },
     async startWorker(name) {
-      const worker = spawnEntry(name, 'workers/main', {
-        ...common,
-        RECALL_CREATE_RATE_PER_MINUTE: String(createRatePerMinute),
-        ARTIFACTS_DIR: artifactsDir,
-        WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-        SHUTDOWN_GRACE_SECONDS: '2',
-        ...options.workerEnv,
-      });
+      const worker = spawnEntry(
+        name,
+        'workers/main',
+        {
+          ...common,
+          RECALL_CREATE_RATE_PER_MINUTE: String(createRatePerMinute),
+          ARTIFACTS_DIR: artifactsDir,
+          WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+          SHUTDOWN_GRACE_SECONDS: '2',
+          ...options.workerEnv,
+        },
+        options.workerExecArgv,
+      );
       workers.set(name, worker);
       allProcesses.push(worker);
       await waitForOutput(worker, 'worker started');
