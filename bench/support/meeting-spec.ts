@@ -1,5 +1,6 @@
 import type { Policy } from '../../src/contracts';
 import type { MeetingSpec } from '../../src/emulator';
+import { FAST_POLICY } from '../../src/devstack/fast-policy';
 
 /**
  * An emulated meeting whose rooms are named like the workflow plans them for `roomCount` ("Room N"),
@@ -27,17 +28,7 @@ export function benchMeetingSpec(
   };
 }
 
-/** Polls and backoff in seconds: emulated meetings last a minute or a few of real time. */
-export const FAST_POLICY: Partial<Policy> = {
-  maxBotsPerRoom: 5,
-  backoffInitialSeconds: 1,
-  backoffMaxSeconds: 3,
-  pollJoiningSeconds: 3,
-  pollInCallSeconds: 5,
-  leaveTimeoutSeconds: 30,
-  poolExhaustedRetrySeconds: 2,
-  mediaTimeoutSeconds: 300,
-};
+export { FAST_POLICY };
 
 /**
  * For load: webhooks are reliable here, so polling is a backstop at its production cadence while

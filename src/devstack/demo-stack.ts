@@ -4,8 +4,6 @@
  * as a child process started exactly like `npm run worker`.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -15,6 +13,7 @@ import { runWebhookServer, type RunningWebhookServer } from '../webhooks/main';
 import { isListening, startDevServer, type DevServer } from './dev-server';
 import { DEMO_TIME_SCALE } from './demo-meeting';
 import { startDemoWorker, type DemoWorker } from './demo-worker';
+import { freePort } from './free-port';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DEFAULT_ADDRESS = 'localhost:7233';
@@ -27,15 +26,6 @@ export interface DemoStack {
   ownServer: boolean;
   uiUrl: string;
   metricsUrl: string;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address !== 'object') throw new Error('no free port');
-  return address.port;
 }
 
 function hostAndPort(address: string): { host: string; port: number } {

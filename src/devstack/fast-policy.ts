@@ -5,12 +5,12 @@ import type { Policy } from '../contracts/policy';
  * scale (the demo, the tests, chaos runs and benchmarks): an hour-long workshop lasts a minute there.
  */
 export const FAST_POLICY: Partial<Policy> = {
-  maxBotsPerRoom: 4,
+  maxBotsPerRoom: 5,
   backoffInitialSeconds: 1,
-  backoffMaxSeconds: 2,
+  backoffMaxSeconds: 3,
   pollJoiningSeconds: 3,
   pollInCallSeconds: 5,
   leaveTimeoutSeconds: 30,
   poolExhaustedRetrySeconds: 2,
-  mediaTimeoutSeconds: 120,
+  mediaTimeoutSeconds: 300,
 };

@@ -3,9 +3,7 @@
  * shared server runs headless), the Recall emulator, the webhook receiver and the workers.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -17,6 +15,7 @@ import { startEmulator, type Emulator } from '../../src/emulator';
 import { RecallClient } from '../../src/recall';
 import { buildWebhookServer } from '../../src/webhooks/server';
 import { createWorkers, runWorkers } from '../../workers/create-workers';
+import { freePort } from '../../src/devstack/free-port';
 
 export interface UiStack {
   client: Client;
@@ -24,16 +23,6 @@ export interface UiStack {
   taskQueue: string;
   uiUrl: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address !== 'object') throw new Error('no free port');
-  return address.port;
 }
 
 export async function startUiStack(): Promise<UiStack> {

@@ -17,6 +17,7 @@ import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
 import { leaveSignal } from '../../src/contracts/messages';
 import { connectToTestServer, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 import { eventsQuery } from './receiver-fixtures/signal-sink';
+import { freePort as unusedPort } from '../../src/devstack/free-port';
 
 const SECRET = `whsec_${Buffer.from('receiver-test-secret-0123456789').toString('base64')}`;
 const SECRET_KEY_PART = SECRET.slice('whsec_'.length);
@@ -72,16 +73,6 @@ async function post(baseUrl: string, delivery: Delivery): Promise<{ status: numb
 async function get(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
   const response = await request(`${baseUrl}${path}`);
   return { status: response.statusCode, body: await response.body.text() };
-}
-
-/** A port nothing listens on (until a test decides otherwise). */
-async function unusedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  assert.ok(address && typeof address === 'object');
-  return address.port;
 }
 
 /** A TCP relay to the dev server: Temporal "coming back" on an address the receiver already uses. */

@@ -16,23 +16,10 @@ import {
   SpeakerTimelineDownloadSchema,
   TranscriptDownloadSchema,
 } from '../../src/recall';
+import { rejectsWith } from './support/rejects-with';
 
 const apiKey = 'emulator-key-7f3a9c';
 const MB = 1024 * 1024;
-
-async function rejectsWith(promise: Promise<unknown>, expected: Partial<RecallApiError>): Promise<RecallApiError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof RecallApiError, `expected RecallApiError, got ${String(caught)}`);
-  for (const [key, value] of Object.entries(expected)) {
-    assert.deepEqual(caught[key as keyof RecallApiError], value, `${key} of ${caught.message}`);
-  }
-  return caught;
-}
 
 /** Polls until the bot satisfies `done`; the deadline only guards against a hung emulator. */
 async function waitForBot(client: RecallClient, id: string, done: (bot: Bot) => boolean): Promise<Bot> {

@@ -3,36 +3,14 @@
  * cannot produce, pagination safety, timeouts, cancellation and downloads.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { RecallApiError, RecallClient } from '../../src/recall';
+import { RecallClient } from '../../src/recall';
 import { json, startFakeServer, type FakeServer } from './support/fake-server';
+import { freePort as unusedPort } from '../../src/devstack/free-port';
+import { rejectsWith } from './support/rejects-with';
 
 const apiKey = 'test-key-0123456789abcdef';
 const bot = (id: string) => ({ id, status_changes: [], recordings: [], metadata: {} });
-
-async function rejectsWith(promise: Promise<unknown>, expected: Partial<RecallApiError>): Promise<RecallApiError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof RecallApiError, `expected RecallApiError, got ${String(caught)}`);
-  for (const [key, value] of Object.entries(expected)) {
-    assert.deepEqual(caught[key as keyof RecallApiError], value, `${key} of ${caught.message}`);
-  }
-  return caught;
-}
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 void describe('RecallClient (fake server)', () => {
   let server: FakeServer;
