@@ -1,4 +1,4 @@
-import type { BreakoutRoomRef, Transcript } from '../src/contracts';
+import type { Artifact, BreakoutRoomRef, MissingArtifact, Transcript } from '../src/contracts';
 
 /** What the room workflow asks for; the activity turns it into Recall's create-bot body. */
 export interface CreateBotInput {
@@ -26,6 +26,15 @@ export interface CollectInput {
   botId: string;
   /** Download size limit per artifact. */
   maxBytes?: number;
+}
+
+/** What collection got from one bot: every artifact stored (with size and sha256) and every one missing, with why. */
+export interface BotCollection {
+  botId: string;
+  /** Recordings Recall lists for the bot (0: it never recorded). */
+  recordings: number;
+  artifacts: Artifact[];
+  missing: MissingArtifact[];
 }
 
 export type LeaveResult = 'left' | 'deleted' | 'already_done';

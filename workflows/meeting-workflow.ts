@@ -148,6 +148,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
         reason: `room workflow failed: ${cause instanceof Error ? cause.message : String(cause)}`,
         bots: [],
         artifacts: [],
+        missing: [],
         gaps: [],
       };
     } finally {

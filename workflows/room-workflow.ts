@@ -396,6 +396,7 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
       reason,
       bots: bots.map(summarize),
       artifacts,
+      missing: [],
       gaps,
       ...(placementWarning ? { placementWarning } : {}),
     };

@@ -141,6 +141,15 @@ export const ArtifactSchema = z.strictObject({
 });
 export type Artifact = z.infer<typeof ArtifactSchema>;
 
+/** An artifact Recall reported (or should have) that the store does not hold, and why. */
+export const MissingArtifactSchema = z.strictObject({
+  kind: z.enum(ARTIFACT_KINDS),
+  botId: z.string(),
+  recordingId: z.string().nullable(),
+  reason: z.string(),
+});
+export type MissingArtifact = z.infer<typeof MissingArtifactSchema>;
+
 export const BreakoutRoomRefSchema = z.strictObject({ id: z.string().nullable(), name: z.string().nullable() });
 export type BreakoutRoomRef = z.infer<typeof BreakoutRoomRefSchema>;
 
@@ -171,6 +180,9 @@ export const RoomResultSchema = z.strictObject({
   reason: z.string(),
   bots: z.array(BotSummarySchema),
   artifacts: z.array(ArtifactSchema),
+  missing: z
+    .array(MissingArtifactSchema)
+    .meta({ description: 'Media that was recorded but is not in the store, each with the reason.' }),
   gaps: z.array(RecordingGapSchema),
   placementWarning: z
     .string()

@@ -80,6 +80,7 @@ test('meeting results: a result the zod schema accepts passes the JSON Schema', 
         artifacts: [
           { kind: 'video', uri: 'file:///a.mp4', bytes: 10, sha256: 'a'.repeat(64), botId: 'bot-1', recordingId: 'r1' },
         ],
+        missing: [{ kind: 'transcript', botId: 'bot-1', recordingId: 'r1', reason: 'storage answered 503' }],
         gaps: [{ from: '2030-01-07T16:10:00.000Z', to: null }],
       },
     ],
