@@ -17,10 +17,12 @@ export const PolicySchema = z.strictObject({
   nooneJoinedTimeoutSeconds: z.int().min(10).max(3600).default(1200),
   /** Leave as soon as the bot is back in the main room after its breakout room closed. */
   leaveWhenRoomCloses: z.boolean().default(true),
+  /** Replace a bot the host did not let record (Zoom recording permission); by default the room fails saying so. */
+  retryOnRecordingDenied: z.boolean().default(false),
   /** Retrieve the bot when no event arrived for this long while it joins / while it is in the call. */
   pollJoiningSeconds: z.number().min(1).max(3600).default(30),
   pollInCallSeconds: z.number().min(1).max(3600).default(300),
-  /** How long a stopping room waits for its bot to reach done before it collects anyway. */
+  /** How long a stopping room waits for its bot to reach done before it asks it to leave again (it never stops asking). */
   leaveTimeoutSeconds: z.number().min(1).max(3600).default(120),
   /** How long to wait for recordings and transcripts to finish processing after the bot is done. */
   mediaTimeoutSeconds: z.number().min(1).max(86400).default(1800),
