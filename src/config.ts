@@ -12,8 +12,11 @@ const EnvSchema = z.object({
   RECALL_REGION: z.enum(REGIONS).default('us-west-2'),
   RECALL_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   RECALL_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64>'),
-  /** Recall's create-bot limit per minute for the workspace; bot creation is paced to it across all workers. */
-  RECALL_CREATE_RATE_PER_MINUTE: z.coerce.number().positive().default(60),
+  /**
+   * Recall's create-bot limit per minute for the workspace; bot creation is paced to it across all
+   * workers. Default: the base limit in Recall's API reference (docs.recall.ai/reference/bot_create).
+   */
+  RECALL_CREATE_RATE_PER_MINUTE: z.coerce.number().positive().default(120),
   WEBHOOK_PORT: port.default(8080),
   WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),
   ARTIFACTS_DIR: z.string().min(1).default('./data/artifacts'),
