@@ -1,4 +1,4 @@
-import type { AuditBot, AuditLog, RequestRecord, WebhookDelivery } from './types';
+import type { AuditBot, AuditLog, FaultHit, RequestRecord, WebhookDelivery } from './types';
 
 /** What happened, for tests and chaos runs to check invariants against; times are real epoch ms. */
 export class AuditStore implements AuditLog {
@@ -6,6 +6,7 @@ export class AuditStore implements AuditLog {
   private readonly byId = new Map<string, AuditBot>();
   private readonly deliveries: WebhookDelivery[] = [];
   private readonly requestList: RequestRecord[] = [];
+  private readonly hits: FaultHit[] = [];
 
   addBot(bot: AuditBot): void {
     this.botList.push(bot);
@@ -18,6 +19,11 @@ export class AuditStore implements AuditLog {
 
   addRequest(request: RequestRecord): void {
     this.requestList.push(request);
+  }
+
+  /** Records a fault that took effect now. */
+  addFaultHit(hit: Omit<FaultHit, 'at'>): void {
+    this.hits.push({ ...hit, at: Date.now() });
   }
 
   bots(): AuditBot[] {
@@ -34,5 +40,9 @@ export class AuditStore implements AuditLog {
 
   requests(): RequestRecord[] {
     return [...this.requestList];
+  }
+
+  faultHits(): FaultHit[] {
+    return [...this.hits];
   }
 }

@@ -4,14 +4,14 @@ import { Bot, type BotContext } from './bot';
 import { EmulatedClock } from './clock';
 import { FaultState } from './faults';
 import { matches } from './faults';
-import { type MediaFile, MediaUrls } from './media';
+import { type MediaFile, type MediaResponse, MediaUrls, s3ErrorFor } from './media';
 import { Meeting } from './meeting';
 import { Prng } from './prng';
 import type { Recording, TranscriptArtifact } from './recording';
 import { Scheduler } from './scheduler';
 import type { CreateBotBody } from './schemas';
 import { Timing } from './timing';
-import type { BotMatch, EmulatedMeeting, MeetingSpec } from './types';
+import type { BotMatch, EmulatedMeeting, MediaFault, MeetingSpec } from './types';
 import { WebhookDispatcher } from './webhooks';
 import { parseZoomUrl } from './zoom-url';
 
@@ -26,6 +26,9 @@ export interface CoreOptions {
   logger: Logger;
   baseUrl: () => string;
 }
+
+/** A media fault the HTTP layer carries out on the wire, after the headers. */
+export type WireFault = Extract<MediaFault, { type: 'reset' | 'stall' | 'short_body' }>;
 
 export type CreateBotResult =
   { kind: 'created'; bot: Bot } | { kind: 'invalid'; errors: Record<string, string[]> } | { kind: 'pool_exhausted' };
@@ -154,8 +157,41 @@ export class EmulatorCore {
     return transcript;
   }
 
+  /** A `/_media/` request: the S3-style answer, with any media fault already applied or left to the wire. */
+  serveMedia(path: string, search: URLSearchParams, method: string): { response: MediaResponse; wire?: WireFault } {
+    const response = this.media.serve(path, search);
+    const found = response.served && this.recordings.get(response.served.recordingId);
+    if (response.expiredByFault) {
+      this.audit.addFaultHit({ fault: 'download_url_expired', botId: found?.bot.id, file: response.served?.file });
+    }
+    if (response.status !== 200 || !response.served || !found || method !== 'GET') return { response };
+    const { file, recordingId, seq } = response.served;
+    const fault = this.faults.takeMediaFault(found.bot, recordingId, file);
+    if (!fault) return { response };
+    const hit = { botId: found.bot.id, file };
+    switch (fault.type) {
+      case 'status': {
+        const error = s3ErrorFor(fault.status);
+        this.audit.addFaultHit({ ...hit, fault: 'media_status', detail: String(fault.status) });
+        return { response: error };
+      }
+      case 'expire_after_retrieve':
+        this.audit.addFaultHit({ ...hit, fault: 'media_expired' });
+        return { response: this.media.expire(seq) };
+      default:
+        this.audit.addFaultHit({ ...hit, fault: `media_${fault.type}`, detail: wireDetail(fault) });
+        return { response, wire: fault };
+    }
+  }
+
   async close(): Promise<void> {
     this.scheduler.stop();
     await this.webhooks.close();
   }
+}
+
+function wireDetail(fault: WireFault): string | undefined {
+  if (fault.type === 'stall') return `${fault.ms} ms`;
+  if (fault.type === 'reset' && fault.afterBytes !== undefined) return `after ${fault.afterBytes} bytes`;
+  return undefined;
 }

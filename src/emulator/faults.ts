@@ -1,9 +1,17 @@
-import type { BotMatch, FailStatus, FaultStage, Faults, WebhookFaultRates } from './types';
+import type { BotMatch, FailStatus, FaultStage, Faults, MediaFault, MediaFile, WebhookFaultRates } from './types';
 
 interface CountedRule<T> {
   match: BotMatch;
   remaining: number;
   value: T;
+}
+
+/** A media rule counts its hits per recording file (`recordingId|file`), not per bot. */
+interface MediaRule {
+  match: BotMatch & { file?: MediaFile };
+  fault: MediaFault;
+  perFile: number;
+  hits: Map<string, number>;
 }
 
 /** What a new bot inherits from the fault rules when it is created. */
@@ -27,6 +35,7 @@ export class FaultState implements Faults {
   private lostResponses = 0;
   private fatalRules: CountedRule<{ subCode: string; stage: FaultStage }>[] = [];
   private dropRules: CountedRule<true>[] = [];
+  private mediaRules: MediaRule[] = [];
   responseDelayMs = 0;
 
   constructor(private readonly hooks: FaultHooks) {}
@@ -68,7 +77,14 @@ export class FaultState implements Faults {
     this.hooks.expireDownloadUrls();
   }
 
+  mediaFault(match: BotMatch & { file?: MediaFile }, fault: MediaFault): void {
+    // An expiry that struck every GET would make the file unreachable; one retrieve-then-expire is the case.
+    const perFile = match.count ?? (fault.type === 'expire_after_retrieve' ? 1 : Infinity);
+    this.mediaRules.push({ match, fault, perFile, hits: new Map() });
+  }
+
   reset(): void {
+    this.mediaRules = [];
     this.createFailures = [];
     this.lostResponses = 0;
     this.fatalRules = [];
@@ -86,6 +102,24 @@ export class FaultState implements Faults {
     if (this.lostResponses <= 0) return false;
     this.lostResponses--;
     return true;
+  }
+
+  /** The media fault for this GET of a recording's file, consuming one of the rule's hits for that file. */
+  takeMediaFault(
+    bot: { name: string; metadata: Record<string, string> },
+    recordingId: string,
+    file: MediaFile,
+  ): MediaFault | undefined {
+    const key = `${recordingId}|${file}`;
+    for (const rule of this.mediaRules) {
+      if (rule.match.file !== undefined && rule.match.file !== file) continue;
+      if (!matches(rule.match, bot.name, bot.metadata)) continue;
+      const hits = rule.hits.get(key) ?? 0;
+      if (hits >= rule.perFile) continue;
+      rule.hits.set(key, hits + 1);
+      return rule.fault;
+    }
+    return undefined;
   }
 
   forNewBot(botName: string, metadata: Record<string, string>): BotFaults {

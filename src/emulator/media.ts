@@ -1,4 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
+import type { MediaFile } from './types';
+
+export type { MediaFile };
 
 /** Files a recording serves; `kind` names match the audit log's artifact kinds where they overlap. */
 export const MEDIA_FILES = {
@@ -9,9 +12,7 @@ export const MEDIA_FILES = {
   participant_events: { name: 'participant_events.json', contentType: 'application/json' },
   speaker_timeline: { name: 'speaker_timeline.json', contentType: 'application/json' },
   meeting_metadata: { name: 'meeting_metadata.json', contentType: 'application/json' },
-} as const;
-
-export type MediaFile = keyof typeof MEDIA_FILES;
+} as const satisfies Record<MediaFile, { name: string; contentType: string }>;
 
 export interface MediaSource {
   /** The file's bytes, or undefined when the recording has no such file (yet). */
@@ -22,6 +23,10 @@ export interface MediaResponse {
   status: number;
   contentType: string;
   body: Buffer | string;
+  /** Which file a GET with a valid signature is for, and the URL's issue number (for per-URL faults). */
+  served?: { recordingId: string; file: MediaFile; seq: number };
+  /** The 403 came from the expireDownloadUrls fault or an expire_after_retrieve hit, not the TTL. */
+  expiredByFault?: boolean;
 }
 
 /**
@@ -32,6 +37,8 @@ export interface MediaResponse {
 export class MediaUrls {
   private seq = 0;
   private expiredBelowSeq = 0;
+  /** URLs expired one by one by the expire_after_retrieve fault. */
+  private readonly expiredSeqs = new Set<number>();
 
   constructor(
     private readonly baseUrl: () => string,
@@ -50,6 +57,12 @@ export class MediaUrls {
     this.expiredBelowSeq = this.seq;
   }
 
+  /** Expires one URL for good: retrying it answers 403, only a newly issued URL works. */
+  expire(seq: number): MediaResponse {
+    this.expiredSeqs.add(seq);
+    return { ...expired(), expiredByFault: true };
+  }
+
   serve(path: string, search: URLSearchParams): MediaResponse {
     const match = /^\/_media\/([^/]+)\/([^/]+)$/.exec(path);
     const file = match
@@ -66,17 +79,35 @@ export class MediaUrls {
         'The request signature we calculated does not match the signature you provided.',
       );
     }
-    if (Date.now() > issuedAt + this.ttlMs || seq < this.expiredBelowSeq) {
-      return s3Error(403, 'AccessDenied', 'Request has expired');
-    }
-    const body = this.source.file(match[1]!, file);
+    const served = { recordingId: match[1]!, file, seq };
+    if (seq < this.expiredBelowSeq || this.expiredSeqs.has(seq)) return { ...expired(), expiredByFault: true, served };
+    if (Date.now() > issuedAt + this.ttlMs) return expired();
+    const body = this.source.file(served.recordingId, file);
     if (!body) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
-    return { status: 200, contentType: MEDIA_FILES[file].contentType, body };
+    return { status: 200, contentType: MEDIA_FILES[file].contentType, body, served };
   }
 
   private sign(path: string, query: string): string {
     return createHmac('sha256', this.signingKey).update(`${path}?${query}`).digest('hex');
   }
+}
+
+const S3_ERRORS: Record<number, [code: string, message: string]> = {
+  400: ['InvalidRequest', 'Invalid Request'],
+  403: ['AccessDenied', 'Access Denied'],
+  404: ['NoSuchKey', 'The specified key does not exist.'],
+  500: ['InternalError', 'We encountered an internal error. Please try again.'],
+  503: ['SlowDown', 'Please reduce your request rate.'],
+};
+
+/** The body S3 answers with for `status` (503 is S3's throttling answer, `SlowDown`). */
+export function s3ErrorFor(status: number): MediaResponse {
+  const [code, message] = S3_ERRORS[status] ?? (status >= 500 ? S3_ERRORS[500]! : S3_ERRORS[400]!);
+  return s3Error(status, code, message);
+}
+
+function expired(): MediaResponse {
+  return s3Error(403, 'AccessDenied', 'Request has expired');
 }
 
 function s3Error(status: number, code: string, message: string): MediaResponse {

@@ -106,7 +106,46 @@ export interface Faults {
   slowResponses(ms: number): void;
   /** Every download URL issued so far answers 403 from now on. */
   expireDownloadUrls(): void;
+  /**
+   * Storage faults on media downloads (`/_media/...`) of matching bots' recordings, optionally one
+   * file. They strike only a GET that would otherwise have succeeded. `match.count` = how many such
+   * GETs of each matching file are hit (default: every GET; for `expire_after_retrieve`, 1).
+   */
+  mediaFault(match: BotMatch & { file?: MediaFile }, fault: MediaFault): void;
   reset(): void;
+}
+
+/** Files a recording serves (`video` is `video_mixed.mp4`, the others their JSON files). */
+export type MediaFile =
+  | 'video'
+  | 'transcript'
+  | 'transcript_provider_data'
+  | 'participants'
+  | 'participant_events'
+  | 'speaker_timeline'
+  | 'meeting_metadata';
+
+export type MediaFault =
+  /** An S3-style XML error: 503 `SlowDown`, 404 `NoSuchKey`, 500 `InternalError`, 403 `AccessDenied`, … */
+  | { type: 'status'; status: number }
+  /** Headers and `afterBytes` of the body (default half), then the connection is reset (RST). */
+  | { type: 'reset'; afterBytes?: number }
+  /** Headers, then no byte for `ms` real ms (then the body, if the client is still there). */
+  | { type: 'stall'; ms: number }
+  /** `content-length` of the whole file, half of it sent, then the connection is closed (FIN). */
+  | { type: 'short_body' }
+  /** The URL used is already expired (403 `AccessDenied` "Request has expired"); a freshly retrieved URL works. */
+  | { type: 'expire_after_retrieve' };
+
+/** One fault that took effect, for a chaos run to confirm that what it scheduled actually hit. */
+export interface FaultHit {
+  /** e.g. `media_status`, `create_failure`, `webhook_drop` (the README lists them all). */
+  fault: string;
+  botId?: string;
+  file?: MediaFile;
+  /** Real epoch ms. */
+  at: number;
+  detail?: string;
 }
 
 export interface WebhookFaultRates {
@@ -144,6 +183,8 @@ export interface AuditLog {
   bot(id: string): AuditBot | undefined;
   webhookDeliveries(): WebhookDelivery[];
   requests(): RequestRecord[];
+  /** Every fault that took effect, in order. */
+  faultHits(): FaultHit[];
 }
 
 export interface AuditRecording {

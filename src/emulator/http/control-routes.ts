@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EmulatorCore } from '../core';
+import { MEDIA_FILES, type MediaFile } from '../media';
 import { drfErrors } from '../schemas';
 import type { Faults, MeetingSpec } from '../types';
 import type { RouteRequest, RouteResult } from './routes';
@@ -38,6 +39,16 @@ const botMatch = z.object({
   count: z.number().int().positive().optional(),
 });
 
+const mediaFile = z.enum(Object.keys(MEDIA_FILES) as [MediaFile, ...MediaFile[]]);
+
+const mediaFault = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('status'), status: z.number().int().min(400).max(599) }),
+  z.object({ type: z.literal('reset'), afterBytes: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('stall'), ms: z.number().int().min(1) }),
+  z.object({ type: z.literal('short_body') }),
+  z.object({ type: z.literal('expire_after_retrieve') }),
+]);
+
 const controls = {
   'fail-next-creates': z.object({
     count: z.number().int().min(1),
@@ -61,6 +72,7 @@ const controls = {
   'drop-webhooks-for': z.object({ match: botMatch }),
   'slow-responses': z.object({ ms: z.number().min(0) }),
   'expire-download-urls': z.object({}).optional(),
+  'media-fault': z.object({ match: botMatch.extend({ file: mediaFile.optional() }), fault: mediaFault }),
   reset: z.object({}).optional(),
 } as const;
 
@@ -77,8 +89,12 @@ export function handleControl(core: EmulatorCore, method: string, path: string, 
         bots: core.audit.bots(),
         webhookDeliveries: core.audit.webhookDeliveries(),
         requests: core.audit.requests(),
+        faultHits: core.audit.faultHits(),
       },
     };
+  }
+  if (method === 'GET' && path === '/_emulator/audit/fault-hits') {
+    return { status: 200, body: core.audit.faultHits() };
   }
   if (method === 'GET' && path === '/_emulator/clock') {
     return { status: 200, body: { now: new Date(core.clock.now()).toISOString(), timeScale: core.clock.timeScale } };
@@ -128,6 +144,7 @@ const actions: { [K in keyof Controls]: (f: Faults, args: z.infer<Controls[K]>) 
   'drop-webhooks-for': (f, a) => f.dropWebhooksFor(a.match),
   'slow-responses': (f, a) => f.slowResponses(a.ms),
   'expire-download-urls': (f) => f.expireDownloadUrls(),
+  'media-fault': (f, a) => f.mediaFault(a.match, a.fault),
   reset: (f) => f.reset(),
 };
 

@@ -5,6 +5,7 @@ import { IdempotencyCache, type ApiResponse } from '../idempotency';
 import { RateLimiter, type RateCategory } from '../rate-limit';
 import { apiRoutes } from './api-routes';
 import { handleControl } from './control-routes';
+import { writeMedia } from './media-writer';
 import { matchRoute, NOT_FOUND, type RouteRequest } from './routes';
 
 export interface HttpOptions {
@@ -34,13 +35,9 @@ export function createEmulatorServer(o: HttpOptions): Server {
 
     if (path.startsWith('/_media/')) {
       await drain(req);
-      const media = o.core.media.serve(path, url.searchParams);
-      record(path, method, media.status);
-      res.writeHead(media.status, {
-        'content-type': media.contentType,
-        'content-length': Buffer.byteLength(media.body),
-      });
-      res.end(method === 'HEAD' ? undefined : media.body);
+      const media = o.core.serveMedia(path, url.searchParams, method);
+      record(path, method, media.response.status);
+      writeMedia(res, method, media.response, media.wire);
       return;
     }
 
