@@ -1,8 +1,13 @@
-/** `npm run worker`: the worker process (workflows and activities), with pino logs and Prometheus metrics. */
+/**
+ * The worker process (workflows and activities), with pino logs and Prometheus metrics. Production:
+ * `node dist/workers/main.js` after `npm run build`; development: `npm run worker` (the sources via tsx).
+ */
+import '../scripts/node-version';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { LocalArtifactStore } from '../src/artifacts/local-store';
+import { dataConverterForProcess } from '../src/codec';
 import { loadConfigOrExit } from '../src/config';
 import { createLogger } from '../src/logger';
 import { RecallClient } from '../src/recall';
@@ -16,11 +21,16 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
   ERROR: 'error',
 };
 
-/** The prebuilt bundle (`npm run build`) when present; otherwise the workflows are bundled at start. */
+/**
+ * The build (`dist/workers/main.js`) loads the workflow bundle `npm run build` wrote beside it
+ * (`dist/workflow-bundle.js`); the sources (`npm run worker`) bundle the workflows at start, whatever
+ * NODE_ENV says, since only the build has a bundle.
+ */
 function workflowSource(): { bundlePath: string } | { workflowsPath: string } {
+  if (__filename.endsWith('.ts')) return { workflowsPath: require.resolve('../workflows') };
   const bundlePath = join(__dirname, '..', 'workflow-bundle.js');
-  if (process.env.NODE_ENV === 'production' || existsSync(bundlePath)) return { bundlePath };
-  return { workflowsPath: require.resolve('../workflows') };
+  if (!existsSync(bundlePath)) throw new Error(`no workflow bundle at ${bundlePath}: run npm run build`);
+  return { bundlePath };
 }
 
 async function main(): Promise<void> {
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
     workflows: workflowSource(),
     maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
+    dataConverter: dataConverterForProcess(config, logger),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
   try {
