@@ -36,6 +36,13 @@ export default tseslint.config(
           ],
         },
       ],
+      // Only Errors are thrown: a thrown Promise or string loses its stack, escapes Temporal's failure
+      // conversion, and a thrown rejected Promise is an unhandled rejection that ends the process.
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingAny: false, allowThrowingUnknown: false }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      // Inside try/catch a returned promise must be awaited, or its rejection skips the catch and finally.
+      'no-return-await': 'off',
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'object-shorthand': 'error',

@@ -6,9 +6,10 @@ import { CREATE_FAILURE } from '../workflows/classify';
  * Maps a Recall client error onto Temporal's single retry loop: 429 waits for `Retry-After`,
  * 5xx, 409 and network errors back off and retry with the same idempotency key, 507 goes back to
  * the workflow (it needs a new key after 30 s), and any other 4xx is final, carrying Recall's code.
+ * Other errors (a cancellation above all) pass through as they are.
  */
-export function toActivityFailure(err: unknown): unknown {
-  if (!(err instanceof RecallApiError)) return err;
+export function toActivityFailure(err: unknown): Error {
+  if (!(err instanceof RecallApiError)) return err instanceof Error ? err : new Error(String(err));
   const where = `${err.method} ${err.path}`;
   if (err.status === 507) {
     return ApplicationFailure.create({

@@ -22,5 +22,5 @@ export function replyWithClientError(reply: FastifyReply, error: unknown): Fasti
   if (error instanceof TemporalUnavailableError) {
     return reply.code(503).send({ error: 'TemporalUnavailable', message: 'Temporal is unreachable: retry later' });
   }
-  throw error;
+  throw error instanceof Error ? error : new Error(String(error));
 }

@@ -1,39 +1,53 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createWriteStream, type Dirent } from 'node:fs';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, statfs } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import type { ArtifactKey, ArtifactStore, StoredObject } from './store';
+import { ArtifactTooLargeError, IncompleteBodyError, StoreFullError, UnsafeKeyError } from './errors';
+import { encodeSegment } from './key-encoding';
+import type { ArtifactKey, ArtifactStore, PutOptions, StoredObject } from './store';
 
-export class ArtifactTooLargeError extends Error {
-  override name = 'ArtifactTooLargeError';
+/** Free space kept beyond an object's announced size, for manifests, logs and other writers. */
+const DEFAULT_RESERVE_BYTES = 256 * 1024 ** 2;
+/** A `.partial` file untouched this long belongs to no live download (downloads write every few seconds). */
+const DEFAULT_PARTIAL_AGE_MS = 15 * 60 * 1000;
+const PARTIAL = /^\..+\.partial$/;
+
+function isMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
- * Turns one key segment (a workflow ID such as `meeting/abc`, a room key, a bot id) into a single
- * path-safe directory name. Reversible enough to read, and never `.`, `..` or empty.
+ * The embedded artifact store: a local directory. Each object is written to a hidden temporary
+ * file, fsynced, renamed into place, and its directory fsynced, so after a crash an object is
+ * either whole or absent. Nothing under the root is followed through a symlink.
  */
-export function safeSegment(value: string): string {
-  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, (c) => (c === '/' ? '__' : '_'));
-  return /^\.*$/.test(cleaned) ? `_${cleaned}_` : cleaned;
-}
-
-/** The embedded artifact store: a local directory, written through a temporary file and a rename. */
 export class LocalArtifactStore implements ArtifactStore {
   readonly root: string;
+  readonly #reserveBytes: number;
 
-  constructor(root: string) {
+  constructor(root: string, options: { reserveBytes?: number } = {}) {
     this.root = resolve(root);
+    this.#reserveBytes = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
   }
 
   pathOf(key: ArtifactKey): string {
     const segments = [key.meetingWorkflowId, key.roomKey, key.botId, key.name]
       .filter((s): s is string => s !== undefined)
-      .map(safeSegment);
+      .map(encodeSegment);
     const path = resolve(this.root, ...segments);
-    if (!path.startsWith(this.root + sep)) throw new Error('artifact key escapes the store root');
+    if (!path.startsWith(this.root + sep)) throw new UnsafeKeyError('artifact key escapes the store root');
     return path;
   }
 
@@ -41,14 +55,18 @@ export class LocalArtifactStore implements ArtifactStore {
     return pathToFileURL(this.pathOf(key)).href;
   }
 
-  async put(
-    key: ArtifactKey,
-    body: Readable,
-    options: { maxBytes?: number; onProgress?: (bytes: number) => void } = {},
-  ): Promise<StoredObject> {
+  async put(key: ArtifactKey, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    const temp = join(dirname(path), `.${randomUUID()}.partial`);
+    const dir = dirname(path);
+    try {
+      await this.#makeDirectories(dir);
+      if (options.expectedBytes !== undefined) await this.#ensureSpace(dir, options.expectedBytes, key.name);
+    } catch (err) {
+      // An unread body would hold its connection open until the server gives up.
+      body.destroy();
+      throw err;
+    }
+    const temp = join(dir, `.${randomUUID()}.partial`);
     const hash = createHash('sha256');
     let bytes = 0;
     const meter = new Transform({
@@ -64,16 +82,121 @@ export class LocalArtifactStore implements ArtifactStore {
       },
     });
     try {
-      await pipeline(body, meter, createWriteStream(temp));
+      // `wx`: a fresh file, never through something planted at the name; `flush`: fsync before close.
+      await pipeline(body, meter, createWriteStream(temp, { flags: 'wx', flush: true }));
+      if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
+        throw new IncompleteBodyError(`${key.name}: received ${bytes} of ${options.expectedBytes} bytes`);
+      }
+      // rename replaces a symlink planted at the name instead of following it.
       await rename(temp, path);
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
+    await syncDirectory(dir);
     return { uri: pathToFileURL(path).href, bytes, sha256: hash.digest('hex') };
   }
 
   async putJson(key: ArtifactKey, value: unknown): Promise<StoredObject> {
     return this.put(key, Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]));
+  }
+
+  async getJson(key: ArtifactKey): Promise<unknown> {
+    const path = this.pathOf(key);
+    await this.#refuseSymlinks(path);
+    try {
+      return JSON.parse(await readFile(path, 'utf8'));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async sizeOf(key: ArtifactKey): Promise<number | undefined> {
+    const path = this.pathOf(key);
+    await this.#refuseSymlinks(path);
+    try {
+      const stats = await lstat(path);
+      return stats.isFile() ? stats.size : undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Removes the temporary files of writes that never finished (a killed worker leaves them
+   * behind). Called once when a worker starts; files younger than `olderThanMs` may belong to a
+   * download another worker on the same disk is writing, and stay. Returns how many it removed.
+   */
+  async sweepPartials(options: { olderThanMs?: number } = {}): Promise<number> {
+    const cutoff = Date.now() - (options.olderThanMs ?? DEFAULT_PARTIAL_AGE_MS);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(this.root, { recursive: true, withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const entry of entries) {
+      if (!entry.isFile() || !PARTIAL.test(entry.name)) continue;
+      const path = join(entry.parentPath, entry.name);
+      try {
+        if ((await lstat(path)).mtimeMs > cutoff) continue;
+        await rm(path, { force: true });
+        removed += 1;
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+    }
+    return removed;
+  }
+
+  /** Creates each directory below the root one at a time, refusing any symlink on the way. */
+  async #makeDirectories(dir: string): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    let current = this.root;
+    for (const segment of dir.slice(this.root.length + 1).split(sep)) {
+      const parent = current;
+      current = join(current, segment);
+      try {
+        await mkdir(current);
+        // The new directory's entry is durable only once its parent is synced.
+        await syncDirectory(parent);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const stats = await lstat(current);
+        if (stats.isSymbolicLink() || !stats.isDirectory()) {
+          throw new UnsafeKeyError(`${segment} under the artifact store root is not a plain directory`);
+        }
+      }
+    }
+  }
+
+  /** Refuses a path when any component below the root is a symlink. */
+  async #refuseSymlinks(path: string): Promise<void> {
+    let current = this.root;
+    for (const segment of path.slice(this.root.length + 1).split(sep)) {
+      current = join(current, segment);
+      try {
+        if ((await lstat(current)).isSymbolicLink()) {
+          throw new UnsafeKeyError(`${segment} under the artifact store root is a symlink`);
+        }
+      } catch (err) {
+        if (isMissing(err)) return;
+        throw err;
+      }
+    }
+  }
+
+  async #ensureSpace(dir: string, bytes: number, name: string): Promise<void> {
+    const { bavail, bsize } = await statfs(dir);
+    const free = bavail * bsize;
+    if (free < bytes + this.#reserveBytes) {
+      throw new StoreFullError(
+        `${name} needs ${bytes} bytes plus a reserve of ${this.#reserveBytes}; the artifact store has ${free} free`,
+      );
+    }
   }
 }

@@ -14,14 +14,28 @@ export interface StoredObject {
   sha256: string;
 }
 
+export interface PutOptions {
+  maxBytes?: number;
+  /**
+   * The size the source announced (Content-Length). The store refuses up front when it cannot
+   * hold it, and refuses to publish an object that ended up shorter or longer.
+   */
+  expectedBytes?: number;
+  onProgress?: (bytes: number) => void;
+}
+
+/**
+ * Errors are the classes of `./errors`, or the file system's own (`ENOSPC`, `EIO`…): every one is
+ * a condition to retry later, never a reason to end the process.
+ */
 export interface ArtifactStore {
-  /** Streams `body` into the store; the object appears whole or not at all. */
-  put(
-    key: ArtifactKey,
-    body: Readable,
-    options?: { maxBytes?: number; onProgress?: (bytes: number) => void },
-  ): Promise<StoredObject>;
+  /** Streams `body` into the store; the object appears whole, durably, or not at all. */
+  put(key: ArtifactKey, body: Readable, options?: PutOptions): Promise<StoredObject>;
   putJson(key: ArtifactKey, value: unknown): Promise<StoredObject>;
+  /** A JSON object written by putJson, or undefined when the key holds nothing. */
+  getJson(key: ArtifactKey): Promise<unknown>;
+  /** The size of the object under a key, or undefined when there is none. */
+  sizeOf(key: ArtifactKey): Promise<number | undefined>;
   /** The store's location of a key, for manifests and logs. */
   uriOf(key: ArtifactKey): string;
 }

@@ -74,8 +74,8 @@ export function isUnreachable(error: unknown): boolean {
   return false;
 }
 
-/** What a failed Temporal call means to a caller; unknown errors pass through unchanged. */
-export function toClientError(error: unknown, context: { address: string; meetingKey?: string }): unknown {
+/** What a failed Temporal call means to a caller; unknown errors pass through unchanged (a non-Error wrapped in one). */
+export function toClientError(error: unknown, context: { address: string; meetingKey?: string }): Error {
   if (error instanceof WorkflowNotFoundError) return new MeetingNotFoundError(context.meetingKey ?? error.workflowId);
   if (error instanceof SdkScheduleNotFoundError) return new ScheduleNotFoundError(error.scheduleId);
   if (isUnreachable(error)) return new TemporalUnavailableError(context.address, { cause: error });
@@ -89,5 +89,5 @@ export function toClientError(error: unknown, context: { address: string; meetin
       return match ? new InvalidInputError(match[1]!, match[2]!) : new InvalidInputError('room', message);
     }
   }
-  return error;
+  return error instanceof Error ? error : new Error(String(error));
 }
