@@ -37,6 +37,7 @@ COPY package.json ./
 # The artifacts directory belongs to the unprivileged user, so a fresh named volume mounted there does too.
 RUN mkdir -p /app/data/artifacts && chown -R node:node /app/data
 USER node
-# 8080: webhook receiver and HTTP API; 9464: worker Prometheus metrics.
-EXPOSE 8080 9464
+# 8080: webhook receiver and HTTP API (public); 8081: its /readyz and /metrics; 8088: codec server;
+# 9464: worker Prometheus metrics.
+EXPOSE 8080 8081 8088 9464
 CMD ["node", "dist/workers/main.js"]

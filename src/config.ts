@@ -1,17 +1,44 @@
 import { z } from 'zod';
+import { CodecKeyError, codecKeysFrom } from './codec/keys';
+import { isPlaceholder, weakTokenReason, weakWebhookSecretReason } from './secret-strength';
 
 const REGIONS = ['us-west-2', 'us-east-1', 'eu-central-1', 'ap-northeast-1'] as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** A secret refused at start when `reason` finds it weak; the message names the variable, never the value. */
+const secret = (reason: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = reason(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Payload encryption keys (src/codec): checked here so that a bad key stops the process at start. */
+const codecKeyFields = {
+  PAYLOAD_CODEC_KEYS: z.string().min(1).optional(),
+  PAYLOAD_CODEC_KEY_FILE: z.string().min(1).optional(),
+};
+
+function checkCodecKeys(env: { PAYLOAD_CODEC_KEYS?: string; PAYLOAD_CODEC_KEY_FILE?: string }, ctx: z.RefinementCtx) {
+  try {
+    codecKeysFrom(env);
+  } catch (error) {
+    if (!(error instanceof CodecKeyError)) throw error;
+    const path = error.message.startsWith('PAYLOAD_CODEC_KEY_FILE') ? 'PAYLOAD_CODEC_KEY_FILE' : 'PAYLOAD_CODEC_KEYS';
+    ctx.addIssue({ code: 'custom', path: [path], message: error.message.replace(/^\w+ ?/, '') });
+  }
+}
+
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('breakout-recorder'),
-  RECALL_API_KEY: z.string().min(1, 'is required'),
+  RECALL_API_KEY: secret((v) =>
+    isPlaceholder(v) ? 'is the placeholder from .env.example: set your Recall API key' : undefined,
+  ).pipe(z.string().min(1, 'is required')),
   RECALL_REGION: z.enum(REGIONS).default('us-west-2'),
   RECALL_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  RECALL_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64>'),
+  RECALL_WEBHOOK_SECRET: secret(weakWebhookSecretReason),
   /**
    * Recall's create-bot limit per minute for the workspace; bot creation is paced to it across all
    * workers. Default: the base limit in Recall's API reference (docs.recall.ai/reference/bot_create).
@@ -29,14 +56,41 @@ const EnvSchema = z.object({
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   /** Bearer token of the HTTP API (`/meetings`); the API is only served when it is set. */
-  API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  API_TOKEN: secret(weakTokenReason).optional(),
+  /** The receiver's /readyz and /metrics: a listener of their own, off the public port. */
+  WEBHOOK_OPS_HOST: z.string().min(1).default('127.0.0.1'),
+  WEBHOOK_OPS_PORT: port.default(8081),
+  ...codecKeyFields,
 });
 
 /** What a Temporal client needs: the CLI and client helpers run without Recall credentials. */
-const ClientEnvSchema = EnvSchema.pick({ TEMPORAL_ADDRESS: true, TEMPORAL_NAMESPACE: true, TEMPORAL_TASK_QUEUE: true });
+const ClientEnvSchema = EnvSchema.pick({
+  TEMPORAL_ADDRESS: true,
+  TEMPORAL_NAMESPACE: true,
+  TEMPORAL_TASK_QUEUE: true,
+  PAYLOAD_CODEC_KEYS: true,
+  PAYLOAD_CODEC_KEY_FILE: true,
+}).superRefine(checkCodecKeys);
+
+/** The codec server (`breakout codec-server`): keys, a bearer token, and the Web UI origins it answers. */
+const CodecServerEnvSchema = z
+  .object({
+    ...codecKeyFields,
+    CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+    CODEC_SERVER_PORT: port.default(8088),
+    CODEC_AUTH_TOKEN: secret(weakTokenReason),
+    /** Comma-separated origins of the Temporal Web UI, e.g. http://localhost:8233. */
+    CODEC_CORS_ORIGINS: z.string().default(''),
+    LOG_LEVEL: EnvSchema.shape.LOG_LEVEL,
+  })
+  .superRefine(checkCodecKeys);
+
+/** Every variable the worker and receiver read. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export type Config = z.output<typeof EnvSchema>;
 export type ClientConfig = z.output<typeof ClientEnvSchema>;
+export type CodecServerConfig = z.output<typeof CodecServerEnvSchema>;
 
 /** A configuration problem, named by its environment variable. The message never carries a value. */
 export class ConfigError extends Error {
@@ -45,7 +99,11 @@ export class ConfigError extends Error {
 
 /** Validates the environment once at start; the error names the bad variable and never its value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return parseEnv(EnvSchema, env);
+  return parseEnv(EnvSchema.superRefine(checkCodecKeys), env);
+}
+
+export function loadCodecServerConfig(env: NodeJS.ProcessEnv = process.env): CodecServerConfig {
+  return parseEnv(CodecServerEnvSchema, env);
 }
 
 /** The Temporal part of the environment only, validated the same way. */

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createBotTaskQueue } from '../workflows/room-workflow';
@@ -14,6 +15,11 @@ export interface WorkerSetup {
   maxCachedWorkflows?: number;
   /** Milliseconds in-flight activities get to finish after SIGTERM. */
   shutdownGraceMs?: number;
+  /**
+   * The payload codec (src/codec). Codecs run outside the workflow sandbox, so the workflow bundle
+   * is the same with or without one.
+   */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -29,6 +35,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     connection: setup.connection,
     namespace: setup.namespace,
     shutdownGraceTime: setup.shutdownGraceMs ?? 30_000,
+    dataConverter: setup.dataConverter ?? {},
   };
   const main = await Worker.create({
     ...common,

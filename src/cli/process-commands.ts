@@ -1,5 +1,6 @@
 /** Long-running processes: they run until SIGINT/SIGTERM and handle those signals themselves. */
 import { Command } from 'commander';
+import { main as runCodecServerProcess } from '../codec/main';
 import { emulatorCommand } from '../emulator/main';
 import { main as runWebhooksProcess } from '../webhooks/main';
 
@@ -19,6 +20,12 @@ function webhooksCommand(): Command {
     .action(() => runWebhooksProcess());
 }
 
+function codecServerCommand(): Command {
+  return new Command('codec-server')
+    .description('Run the codec server: decrypts payloads for the Temporal Web UI and CLI (CODEC_AUTH_TOKEN)')
+    .action(() => runCodecServerProcess());
+}
+
 export function processCommands(): Command[] {
-  return [emulatorCommand().name('emulator'), workerCommand(), webhooksCommand()];
+  return [emulatorCommand().name('emulator'), workerCommand(), webhooksCommand(), codecServerCommand()];
 }

@@ -3,6 +3,7 @@
  * get 503 and Recall redelivers), and drains in-flight deliveries on SIGINT/SIGTERM.
  */
 import type { Logger } from 'pino';
+import { dataConverterForProcess } from '../codec';
 import { loadConfigOrExit, type Config } from '../config';
 import { createLogger } from '../logger';
 import { buildWebhookServer, type WebhookServer } from './server';
@@ -17,7 +18,11 @@ export interface RunningWebhookServer {
 
 export async function runWebhookServer(config: Config, logger?: Logger): Promise<RunningWebhookServer> {
   const log = logger ?? createLogger({ level: config.LOG_LEVEL, name: 'webhooks' });
-  const client = lazyTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const client = lazyTemporalClient({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverterForProcess(config, log),
+  });
   const server = buildWebhookServer({
     webhookSecret: config.RECALL_WEBHOOK_SECRET,
     client,

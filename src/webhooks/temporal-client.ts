@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 
 /**
  * A Temporal client that connects on first use and reconnects by itself. `Connection.connect`
@@ -6,12 +7,17 @@ import { Client, Connection } from '@temporalio/client';
  * later) and recover once Temporal is back. gRPC backs off between reconnection attempts up to
  * two minutes by default; capping it keeps the receiver's recovery within seconds.
  */
-export function lazyTemporalClient(options: { address: string; namespace: string }): Client {
+export function lazyTemporalClient(options: {
+  address: string;
+  namespace: string;
+  /** The payload codec: signals are encrypted like everything else the project sends. */
+  dataConverter?: DataConverter;
+}): Client {
   const connection = Connection.lazy({
     address: options.address,
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2_000 },
   });
-  return new Client({ connection, namespace: options.namespace });
+  return new Client({ connection, namespace: options.namespace, dataConverter: options.dataConverter ?? {} });
 }
 
 /** Temporal did not answer within the receiver's budget. */

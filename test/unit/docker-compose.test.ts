@@ -3,11 +3,14 @@
  * deploy: services, variables, build outputs, health endpoints and search attributes.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { ConfigError, loadConfig } from '../../src/config';
+import { EncryptionCodec } from '../../src/codec';
+import { buildCodecServer } from '../../src/codec/server';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
 import { startEmulator } from '../../src/emulator';
 import { buildWebhookServer } from '../../src/webhooks/server';
 import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
@@ -26,6 +29,7 @@ interface Service {
   healthcheck?: { test: string[] | string };
   profiles?: string[];
   volumes?: string[];
+  ports?: string[];
 }
 
 const composeText = read('docker-compose.yml');
@@ -40,6 +44,24 @@ function envExample(): Map<string, string> {
     if (match?.[1]) vars.set(match[1], match[2] ?? '');
   }
   return vars;
+}
+
+/**
+ * `.env.example` as a user fills it in: its placeholders (which the app refuses) replaced by
+ * real-looking secrets, and one source of payload keys.
+ */
+function filledIn(example: Map<string, string>): Map<string, string> {
+  const filled = new Map(example);
+  const secrets: Record<string, () => string> = {
+    RECALL_API_KEY: () => randomBytes(20).toString('hex'),
+    RECALL_WEBHOOK_SECRET: () => `whsec_${randomBytes(24).toString('base64')}`,
+    API_TOKEN: () => randomBytes(32).toString('hex'),
+    CODEC_AUTH_TOKEN: () => randomBytes(32).toString('hex'),
+    PAYLOAD_CODEC_KEYS: () => `k1:${randomBytes(32).toString('base64')}`,
+  };
+  for (const [name, make] of Object.entries(secrets)) if (filled.has(name)) filled.set(name, make());
+  filled.delete('PAYLOAD_CODEC_KEY_FILE');
+  return filled;
 }
 
 function environmentOf(service: Service): Record<string, string | null> {
@@ -68,7 +90,7 @@ function requiredConfigVars(example: Map<string, string>): string[] {
       assert.ok(err instanceof ConfigError, String(err));
       const name = /^(\w+) is missing/.exec(err.message)?.[1];
       assert.ok(name, `the config rejected a documented value: ${err.message}`);
-      const value = example.get(name);
+      const value = filledIn(example).get(name);
       assert.ok(value !== undefined, `${name} is required by src/config.ts but not in .env.example`);
       env[name] = value;
       required.push(name);
@@ -96,17 +118,68 @@ test('compose: every ${VAR} has a default or is documented in .env.example', () 
   }
 });
 
-test('.env.example documents every config variable with a valid value', () => {
+test('.env.example documents every config variable with a valid value, once its secrets are filled in', () => {
   const example = envExample();
-  const config = loadConfig(Object.fromEntries(example));
+  const config = loadConfig(Object.fromEntries(filledIn(example)));
   for (const name of Object.keys(config)) assert.ok(example.has(name), `${name} is not in .env.example`);
+});
+
+test('.env.example copied as is does not start: its placeholder secrets are refused', () => {
+  assert.throws(
+    () => loadConfig(Object.fromEntries(envExample())),
+    (e) => e instanceof ConfigError && /^RECALL_API_KEY is invalid: is the placeholder/.test(e.message),
+  );
+});
+
+/** `[host:]published:container` of each published port. */
+function publishedPorts(service: Service): { host?: string; port: string }[] {
+  return (service.ports ?? []).map((entry) => {
+    const match = /^(?:([\d.]+):)?(\$\{[^}]+\}|\d+):\d+$/.exec(entry);
+    assert.ok(match, `unexpected port entry ${entry}`);
+    return match[1] ? { host: match[1], port: match[2]! } : { port: match[2]! };
+  });
+}
+
+test('compose is locked down: only the webhook receiver is published beyond 127.0.0.1', () => {
+  for (const [name, service] of Object.entries(services)) {
+    for (const { host, port } of publishedPorts(service)) {
+      if (name === 'webhooks') assert.match(port, /WEBHOOK_PUBLISH_PORT/);
+      else assert.equal(host, '127.0.0.1', `${name} publishes ${port} beyond loopback`);
+    }
+  }
+  for (const name of ['temporal', 'temporal-ui', 'codec-server']) {
+    assert.ok(publishedPorts(services[name]!).length > 0, `${name} is published`);
+  }
+  // The receiver's /readyz and /metrics live on their own listener, which is not published.
+  const receiver = environmentOf(services.webhooks!);
+  assert.equal(receiver.WEBHOOK_OPS_PORT, '8081');
+  assert.equal(publishedPorts(services.webhooks!).length, 1);
+});
+
+test('compose: the Web UI runs a non-root release (2.44 or later) and decodes through the codec server', () => {
+  const version = /temporalio\/ui:\$\{TEMPORAL_UI_VERSION:-(\d+)\.(\d+)\.\d+\}/.exec(
+    services['temporal-ui']!.image ?? '',
+  );
+  assert.ok(version, 'the UI image has a pinned default version');
+  assert.ok(
+    Number(version[1]) > 2 || Number(version[2]) >= 44,
+    `temporalio/ui ${version[1]}.${version[2]} runs as root`,
+  );
+  const ui = environmentOf(services['temporal-ui']!);
+  const codec = environmentOf(services['codec-server']!);
+  assert.match(ui.TEMPORAL_CODEC_ENDPOINT ?? '', /^http:\/\/localhost:\$\{CODEC_PUBLISH_PORT:-8088\}$/);
+  assert.equal(codec.CODEC_SERVER_PORT, '8088');
+  assert.match(codec.CODEC_CORS_ORIGINS ?? '', /TEMPORAL_UI_PORT/);
+  for (const name of ['worker', 'webhooks', 'codec-server']) {
+    assert.ok('PAYLOAD_CODEC_KEYS' in environmentOf(services[name]!), `${name} gets the payload keys`);
+  }
 });
 
 test('compose: the worker and receiver get every required config variable, and only config variables', () => {
   const example = envExample();
   const required = requiredConfigVars(example);
   assert.deepEqual(required.sort(), ['RECALL_API_KEY', 'RECALL_WEBHOOK_SECRET']);
-  const known = new Set(Object.keys(loadConfig(Object.fromEntries(example))));
+  const known = new Set(CONFIG_VARIABLES);
   for (const name of ['worker', 'webhooks']) {
     const env = environmentOf(services[name] ?? {});
     for (const variable of required) assert.ok(variable in env, `${name} does not get ${variable}`);
@@ -175,6 +248,20 @@ test('compose: healthchecks probe endpoints that answer 200', async () => {
   const workerCheck = healthcheckText(services.worker!);
   const metricsPort = environmentOf(services.worker!).WORKER_METRICS_ADDRESS?.split(':')[1];
   assert.match(workerCheck, new RegExp(`127\\.0\\.0\\.1:${metricsPort}/metrics`));
+
+  const codecCheck = healthcheckText(services['codec-server']!);
+  const codecPath = /127\.0\.0\.1:8088(\/\w+)/.exec(codecCheck)?.[1];
+  const codecServer = buildCodecServer({
+    codec: new EncryptionCodec([{ id: 'k1', key: randomBytes(32) }]),
+    authToken: randomBytes(32).toString('hex'),
+    corsOrigins: [],
+    logger: pino({ level: 'silent' }),
+  });
+  try {
+    assert.equal((await codecServer.inject({ method: 'GET', url: codecPath! })).statusCode, 200, `codec ${codecPath}`);
+  } finally {
+    await codecServer.close();
+  }
 
   const emulatorCheck = healthcheckText(services.emulator!);
   const emulatorPath = /127\.0\.0\.1:(\d+)(\/[\w/]+)/.exec(emulatorCheck);
