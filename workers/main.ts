@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { LocalArtifactStore } from '../src/artifacts/local-store';
+import { dataConverterForProcess } from '../src/codec';
 import { loadConfigOrExit } from '../src/config';
 import { createLogger } from '../src/logger';
 import { RecallClient } from '../src/recall';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     workflows: workflowSource(),
     maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,
     shutdownGraceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
+    dataConverter: dataConverterForProcess(config, logger),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
   try {
