@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BotFaults } from './faults';
 import { breakoutEventData, type BreakoutEvent } from './breakout-events';
 import { type EmulatedClock, isoMicro } from './clock';
 import type { Meeting, MeetingObserver, Person, Room } from './meeting';
@@ -7,7 +8,8 @@ import { Recording, type TranscriptArtifact } from './recording';
 import type { Scheduled, Scheduler } from './scheduler';
 import { type AutomaticLeave, type CreateBotBody, DEFAULT_AUTOMATIC_LEAVE, DEFAULT_RECORDING_CONFIG } from './schemas';
 import { Timing } from './timing';
-import type { AuditBot, FaultStage } from './types';
+import type { AuditBot, FaultHit, FaultStage } from './types';
+import type { WebhookMessage } from './webhooks';
 import type { ZoomMeetingRef } from './zoom-url';
 
 export interface BotContext {
@@ -17,7 +19,11 @@ export interface BotContext {
   seed: number;
   logger: Logger;
   meetings: Map<string, Meeting>;
-  emit(event: string, data: Record<string, unknown>, bot: Bot): void;
+  /** Queues a webhook; the message, unless it was dropped, so that it can be redelivered. */
+  emit(event: string, data: Record<string, unknown>, bot: Bot): WebhookMessage | undefined;
+  /** Delivers an earlier message again, as Svix does (same id). */
+  redeliver(message: WebhookMessage): void;
+  faultHit(hit: Omit<FaultHit, 'at'>): void;
   /** Makes a new recording and its transcripts reachable by id over the API and `/_media/`. */
   registerRecording(bot: Bot, recording: Recording): void;
 }
@@ -37,9 +43,16 @@ export interface BotInit {
   meetingRef: ZoomMeetingRef;
   joinAt: number | undefined;
   audit: AuditBot;
-  fatalAt: { subCode: string; stage: FaultStage }[];
-  dropWebhooks: boolean;
+  faults: BotFaults;
 }
+
+/** Webhooks the lateInCallWebhooks fault holds back until the bot is done. */
+const IN_CALL_EVENTS = new Set([
+  'in_call_not_recording',
+  'in_call_recording',
+  'recording_permission_allowed',
+  'recording_permission_denied',
+]);
 
 /**
  * One Recall bot, from creation to done/fatal: joins the emulated meeting, waits, records, follows
@@ -60,8 +73,10 @@ export class Bot implements MeetingObserver {
   readonly recordingConfig: Record<string, unknown> | null;
   readonly automaticLeave: AutomaticLeave;
   phase: BotPhase = 'scheduled';
-  dropWebhooks: boolean;
-  private readonly fatalAt: { subCode: string; stage: FaultStage }[];
+  /** Mutable: some faults are added while the bot is live. */
+  readonly faults: BotFaults;
+  private readonly heldWebhooks: { event: string; data: Record<string, unknown> }[] = [];
+  private firstRecordingMessage: WebhookMessage | undefined;
   private meeting: Meeting | undefined;
   private roomId: string | null = null;
   private readonly visible = new Map<number, { person: Person; joinedAt: number }>();
@@ -82,8 +97,7 @@ export class Bot implements MeetingObserver {
     this.joinAt = init.joinAt;
     this.metadata = init.body.metadata ?? {};
     this.audit = init.audit;
-    this.fatalAt = init.fatalAt;
-    this.dropWebhooks = init.dropWebhooks;
+    this.faults = init.faults;
     this.createdAt = ctx.clock.now();
     this.recordingConfig =
       init.body.recording_config === null ? null : { ...DEFAULT_RECORDING_CONFIG, ...init.body.recording_config };
@@ -123,12 +137,16 @@ export class Bot implements MeetingObserver {
   kick(from: 'call' | 'waiting_room' | undefined): void {
     const where = from ?? (this.phase === 'waiting_room' ? 'waiting_room' : 'call');
     if (this.phase === 'joining' || this.phase === 'waiting_room' || this.phase === 'in_call') {
-      this.leave(where === 'waiting_room' ? 'bot_kicked_from_waiting_room' : 'bot_kicked_from_call');
+      const subCode = where === 'waiting_room' ? 'bot_kicked_from_waiting_room' : 'bot_kicked_from_call';
+      this.ctx.faultHit({ fault: 'kick', botId: this.id, detail: subCode });
+      this.leave(subCode);
     }
   }
 
   crash(subCode = 'bot_errored'): void {
-    if (!this.terminal && this.dispatched) this.fatal(subCode);
+    if (this.terminal || !this.dispatched) return;
+    this.ctx.faultHit({ fault: 'crash', botId: this.id, detail: subCode });
+    this.fatal(subCode);
   }
 
   startRecordingCommand(): void {
@@ -370,7 +388,7 @@ export class Bot implements MeetingObserver {
       this.phase = 'done';
       this.audit.liveUntil = Date.now();
       this.status('done');
-      this.timer('finalize', Timing.mediaSeconds, () => this.finalizeRecordings());
+      this.afterTerminal();
     });
   }
 
@@ -379,7 +397,30 @@ export class Bot implements MeetingObserver {
     this.phase = 'fatal';
     this.audit.liveUntil = Date.now();
     this.status('fatal', subCode);
-    this.timer('finalize', Timing.mediaSeconds, () => this.finalizeRecordings());
+    this.afterTerminal();
+  }
+
+  /** After bot.done/bot.fatal: held and redelivered webhooks, then the media pipeline. */
+  private afterTerminal(): void {
+    if (this.heldWebhooks.length > 0) {
+      const held = this.heldWebhooks.splice(0);
+      this.ctx.faultHit({
+        fault: 'late_in_call_webhooks',
+        botId: this.id,
+        detail: held.map((h) => h.event).join(','),
+      });
+      for (const h of held) {
+        const message = this.ctx.emit(h.event, h.data, this);
+        if (h.event === 'bot.in_call_recording') this.firstRecordingMessage ??= message;
+      }
+    }
+    if (this.faults.redeliverAfterDone && this.firstRecordingMessage) {
+      this.ctx.faultHit({ fault: 'redeliver_after_done', botId: this.id, detail: this.firstRecordingMessage.msgId });
+      this.ctx.redeliver(this.firstRecordingMessage);
+    }
+    const late = this.recordings.some((r) => !r.finalized) ? this.faults.lateProcessingSeconds : 0;
+    if (late > 0) this.ctx.faultHit({ fault: 'late_processing', botId: this.id, detail: `${late} s` });
+    this.timer('finalize', Timing.mediaSeconds + late, () => this.finalizeRecordings());
   }
 
   /** Stops everything tied to being in the meeting; the media pipeline continues. */
@@ -424,7 +465,14 @@ export class Bot implements MeetingObserver {
     const updatedAt = isoMicro(this.ctx.clock.now());
     this.statusChanges.push({ code, message: null, created_at: updatedAt, sub_code: subCode });
     this.audit.statuses.push({ code, subCode, at: Date.now() });
-    this.ctx.emit(`bot.${code}`, { data: { code, sub_code: subCode, updated_at: updatedAt }, bot: this.ref() }, this);
+    const event = `bot.${code}`;
+    const data = { data: { code, sub_code: subCode, updated_at: updatedAt }, bot: this.ref() };
+    if (this.faults.holdInCallWebhooks && IN_CALL_EVENTS.has(code)) {
+      this.heldWebhooks.push({ event, data });
+      return;
+    }
+    const message = this.ctx.emit(event, data, this);
+    if (code === 'in_call_recording') this.firstRecordingMessage ??= message;
   }
 
   private breakoutEvent(event: BreakoutEvent, room: Room): void {
@@ -469,10 +517,13 @@ export class Bot implements MeetingObserver {
    * the next step (the shortest is 1 s), late enough that a recording stage leaves a recording.
    */
   private faultAt(stage: FaultStage): void {
-    const i = this.fatalAt.findIndex((f) => f.stage === stage);
+    const i = this.faults.fatalAt.findIndex((f) => f.stage === stage);
     if (i < 0) return;
-    const [fault] = this.fatalAt.splice(i, 1);
-    this.timer('fault', 0.5, () => this.fatal(fault!.subCode));
+    const [fault] = this.faults.fatalAt.splice(i, 1);
+    this.timer('fault', 0.5, () => {
+      this.ctx.faultHit({ fault: 'bot_fatal', botId: this.id, detail: `${fault!.subCode} at ${stage}` });
+      this.fatal(fault!.subCode);
+    });
   }
 
   private timer(name: string, seconds: number, fn: () => void): void {

@@ -3,7 +3,6 @@ import { AuditStore } from './audit';
 import { Bot, type BotContext } from './bot';
 import { EmulatedClock } from './clock';
 import { FaultState } from './faults';
-import { matches } from './faults';
 import { type MediaFile, type MediaResponse, MediaUrls, s3ErrorFor } from './media';
 import { Meeting } from './meeting';
 import { Prng } from './prng';
@@ -11,7 +10,7 @@ import type { Recording, TranscriptArtifact } from './recording';
 import { Scheduler } from './scheduler';
 import type { CreateBotBody } from './schemas';
 import { Timing } from './timing';
-import type { BotMatch, EmulatedMeeting, MediaFault, MeetingSpec } from './types';
+import type { EmulatedMeeting, MediaFault, MeetingSpec } from './types';
 import { WebhookDispatcher } from './webhooks';
 import { parseZoomUrl } from './zoom-url';
 
@@ -65,6 +64,7 @@ export class EmulatorCore {
       prng: this.prng,
       logger: o.logger,
       record: (d) => this.audit.addDelivery(d),
+      faultHit: (hit) => this.audit.addFaultHit(hit),
     });
     this.media = new MediaUrls(o.baseUrl, o.downloadUrlTtlSeconds * 1000, this.prng.hex(32), {
       file: (recordingId: string, file: MediaFile) => this.recordings.get(recordingId)?.recording.file(file),
@@ -73,10 +73,7 @@ export class EmulatorCore {
       kickBot: (id, from) => this.bots.get(id)?.kick(from),
       crashBot: (id, subCode) => this.bots.get(id)?.crash(subCode),
       setWebhookRates: (rates) => this.webhooks.setFaults(rates),
-      dropWebhooksOfLiveBots: (match: BotMatch) => {
-        for (const bot of this.botOrder)
-          if (!bot.terminal && matches(match, bot.name, bot.metadata)) bot.dropWebhooks = true;
-      },
+      liveBots: () => this.botOrder.filter((bot) => !bot.terminal),
       expireDownloadUrls: () => this.media.expireAll(),
     });
     this.botContext = {
@@ -86,7 +83,9 @@ export class EmulatorCore {
       seed: o.seed,
       logger: o.logger,
       meetings: this.meetings,
-      emit: (event, data, bot) => this.webhooks.emit(event, data, bot.id, bot.dropWebhooks),
+      emit: (event, data, bot) => this.webhooks.emit(event, data, bot.id, bot.faults.dropWebhooks),
+      redeliver: (message) => this.webhooks.redeliver(message),
+      faultHit: (hit) => this.audit.addFaultHit(hit),
       registerRecording: (bot, recording) => {
         this.recordings.set(recording.id, { bot, recording });
         for (const transcript of recording.transcripts)
@@ -131,7 +130,7 @@ export class EmulatorCore {
     };
     this.audit.addBot(audit);
     const faults = this.faults.forNewBot(botName, metadata);
-    const bot = new Bot({ id, body, meetingRef, joinAt, audit, ...faults }, this.botContext);
+    const bot = new Bot({ id, body, meetingRef, joinAt, audit, faults }, this.botContext);
     this.bots.set(id, bot);
     this.botOrder.push(bot);
     this.o.logger.debug({ botId: id, botName, meetingId: meetingRef.meetingId, scheduled }, 'bot created');

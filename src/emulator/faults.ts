@@ -1,4 +1,13 @@
-import type { BotMatch, FailStatus, FaultStage, Faults, MediaFault, MediaFile, WebhookFaultRates } from './types';
+import type {
+  BotMatch,
+  FailStatus,
+  FaultStage,
+  Faults,
+  LeaveFailure,
+  MediaFault,
+  MediaFile,
+  WebhookFaultRates,
+} from './types';
 
 interface CountedRule<T> {
   match: BotMatch;
@@ -14,10 +23,31 @@ interface MediaRule {
   hits: Map<string, number>;
 }
 
-/** What a new bot inherits from the fault rules when it is created. */
+/** The faults one bot carries: from the rules when it is created, or added while it is live. */
 export interface BotFaults {
   fatalAt: { subCode: string; stage: FaultStage }[];
   dropWebhooks: boolean;
+  /** Emulated seconds its recordings stay `processing` after it is done. */
+  lateProcessingSeconds: number;
+  holdInCallWebhooks: boolean;
+  redeliverAfterDone: boolean;
+}
+
+export function noBotFaults(): BotFaults {
+  return {
+    fatalAt: [],
+    dropWebhooks: false,
+    lateProcessingSeconds: 0,
+    holdInCallWebhooks: false,
+    redeliverAfterDone: false,
+  };
+}
+
+/** A bot as the fault rules see it. */
+export interface FaultTarget {
+  name: string;
+  metadata: Record<string, string>;
+  faults: BotFaults;
 }
 
 /** Hooks into the rest of the emulator for faults that act right away. */
@@ -25,7 +55,8 @@ export interface FaultHooks {
   kickBot(botId: string, from?: 'call' | 'waiting_room'): void;
   crashBot(botId: string, subCode?: string): void;
   setWebhookRates(rates: WebhookFaultRates): void;
-  dropWebhooksOfLiveBots(match: BotMatch): void;
+  /** Bots not yet done or fatal, in creation order. */
+  liveBots(): Iterable<FaultTarget>;
   expireDownloadUrls(): void;
 }
 
@@ -33,8 +64,9 @@ export interface FaultHooks {
 export class FaultState implements Faults {
   private createFailures: { status: FailStatus; retryAfterSeconds: number | undefined }[] = [];
   private lostResponses = 0;
-  private fatalRules: CountedRule<{ subCode: string; stage: FaultStage }>[] = [];
-  private dropRules: CountedRule<true>[] = [];
+  /** Rules that mark bots, each bot counted once against `match.count`. */
+  private botRules: CountedRule<(faults: BotFaults) => void>[] = [];
+  private leaveRules: CountedRule<LeaveFailure>[] = [];
   private mediaRules: MediaRule[] = [];
   responseDelayMs = 0;
 
@@ -49,7 +81,7 @@ export class FaultState implements Faults {
   }
 
   botFatal(match: BotMatch, subCode: string, stage: FaultStage): void {
-    this.fatalRules.push({ match, remaining: match.count ?? Infinity, value: { subCode, stage } });
+    this.botRule(match, false, (f) => f.fatalAt.push({ subCode, stage }));
   }
 
   kickBot(botId: string, from?: 'call' | 'waiting_room'): void {
@@ -65,8 +97,23 @@ export class FaultState implements Faults {
   }
 
   dropWebhooksFor(match: BotMatch): void {
-    this.hooks.dropWebhooksOfLiveBots(match);
-    this.dropRules.push({ match, remaining: match.count ?? Infinity, value: true });
+    this.botRule(match, true, (f) => (f.dropWebhooks = true));
+  }
+
+  lateProcessing(match: BotMatch, seconds: number): void {
+    this.botRule(match, true, (f) => (f.lateProcessingSeconds = Math.max(0, seconds)));
+  }
+
+  lateInCallWebhooks(match: BotMatch): void {
+    this.botRule(match, true, (f) => (f.holdInCallWebhooks = true));
+  }
+
+  redeliverAfterDone(match: BotMatch): void {
+    this.botRule(match, true, (f) => (f.redeliverAfterDone = true));
+  }
+
+  failLeave(match: BotMatch, fault: LeaveFailure): void {
+    this.leaveRules.push({ match, remaining: match.count ?? Infinity, value: fault });
   }
 
   slowResponses(ms: number): void {
@@ -87,8 +134,8 @@ export class FaultState implements Faults {
     this.mediaRules = [];
     this.createFailures = [];
     this.lostResponses = 0;
-    this.fatalRules = [];
-    this.dropRules = [];
+    this.botRules = [];
+    this.leaveRules = [];
     this.responseDelayMs = 0;
     this.hooks.setWebhookRates({});
   }
@@ -122,20 +169,45 @@ export class FaultState implements Faults {
     return undefined;
   }
 
+  /**
+   * The injected answer to this leave_call, counting one request against the rule. An unstarted-bot
+   * answer only strikes a bot that is not done: a done bot answers cannot_command_completed_bot.
+   */
+  takeLeaveFailure(bot: FaultTarget, terminal: boolean): LeaveFailure | undefined {
+    const rule = this.leaveRules.find(
+      (r) => r.remaining > 0 && matches(r.match, bot.name, bot.metadata) && (!terminal || 'status' in r.value),
+    );
+    if (!rule) return undefined;
+    rule.remaining--;
+    return rule.value;
+  }
+
   forNewBot(botName: string, metadata: Record<string, string>): BotFaults {
-    const fatalAt = take(this.fatalRules, botName, metadata).map((r) => r.value);
-    return { fatalAt, dropWebhooks: take(this.dropRules, botName, metadata).length > 0 };
+    const faults = noBotFaults();
+    for (const rule of this.botRules) {
+      if (rule.remaining <= 0 || !matches(rule.match, botName, metadata)) continue;
+      rule.remaining--;
+      rule.value(faults);
+    }
+    return faults;
+  }
+
+  /** A rule for matching bots: live ones first when `live`, then bots created later, `match.count` in all. */
+  private botRule(match: BotMatch, live: boolean, apply: (faults: BotFaults) => void): void {
+    const rule = { match, remaining: match.count ?? Infinity, value: apply };
+    if (live) {
+      for (const bot of this.hooks.liveBots()) {
+        if (rule.remaining <= 0) break;
+        if (!matches(match, bot.name, bot.metadata)) continue;
+        rule.remaining--;
+        apply(bot.faults);
+      }
+    }
+    this.botRules.push(rule);
   }
 }
 
 export function matches(match: BotMatch, botName: string, metadata: Record<string, string>): boolean {
   if (match.botName !== undefined && match.botName !== botName) return false;
   return Object.entries(match.metadata ?? {}).every(([k, v]) => metadata[k] === v);
-}
-
-/** Rules that apply to this bot, each consuming one of its count. */
-function take<T>(rules: CountedRule<T>[], botName: string, metadata: Record<string, string>): CountedRule<T>[] {
-  const hit = rules.filter((r) => r.remaining > 0 && matches(r.match, botName, metadata));
-  for (const r of hit) r.remaining--;
-  return hit;
 }

@@ -112,8 +112,31 @@ export interface Faults {
    * GETs of each matching file are hit (default: every GET; for `expire_after_retrieve`, 1).
    */
   mediaFault(match: BotMatch & { file?: MediaFile }, fault: MediaFault): void;
+  /**
+   * Matching bots' recordings and media stay `processing` (no download URLs) for `seconds` emulated
+   * seconds after the bot is done, then become done. Applies to live bots and later ones.
+   */
+  lateProcessing(match: BotMatch, seconds: number): void;
+  /**
+   * Matching bots' `bot.in_call_*` and `bot.recording_permission_*` webhooks are held back and sent
+   * only after their `bot.done` (or `bot.fatal`) webhook, as a backed-up queue delivers after an outage.
+   */
+  lateInCallWebhooks(match: BotMatch): void;
+  /**
+   * After a matching bot's `bot.done` (or `bot.fatal`), its first `bot.in_call_recording` message is
+   * delivered again: same message id, fresh timestamp and signature (a Svix redelivery).
+   */
+  redeliverAfterDone(match: BotMatch): void;
+  /** The next `match.count` (default: every) leave_call requests of matching bots answer `fault`. */
+  failLeave(match: BotMatch, fault: LeaveFailure): void;
   reset(): void;
 }
+
+/**
+ * `status`: a gateway error (5xx), the bot keeps running. `code`: 400 `cannot_command_unstarted_bot`,
+ * as Recall answers for a scheduled bot that has not started yet.
+ */
+export type LeaveFailure = { status: number } | { code: 'cannot_command_unstarted_bot' };
 
 /** Files a recording serves (`video` is `video_mixed.mp4`, the others their JSON files). */
 export type MediaFile =

@@ -5,7 +5,15 @@ import type { EmulatedClock } from './clock';
 import type { Prng } from './prng';
 import type { Scheduler } from './scheduler';
 import { WEBHOOK_RETRY_SECONDS } from './timing';
-import type { WebhookDelivery, WebhookFaultRates } from './types';
+import type { FaultHit, WebhookDelivery, WebhookFaultRates } from './types';
+
+/** A message as queued: what a redelivery sends again under the same id. */
+export interface WebhookMessage {
+  msgId: string;
+  event: string;
+  botId: string | undefined;
+  body: string;
+}
 
 interface Delivery {
   msgId: string;
@@ -37,6 +45,7 @@ export interface WebhookDispatcherOptions {
   prng: Prng;
   logger: Logger;
   record(delivery: WebhookDelivery): void;
+  faultHit(hit: Omit<FaultHit, 'at'>): void;
 }
 
 /**
@@ -66,14 +75,27 @@ export class WebhookDispatcher {
     this.rates = { ...rates };
   }
 
-  /** Queues `{event, data}` for every endpoint; `dropped` marks a bot whose webhooks are never delivered. */
-  emit(event: string, data: Record<string, unknown>, botId: string | undefined, dropped = false): void {
-    if (this.closed) return;
+  /**
+   * Queues `{event, data}` for every endpoint; `dropped` marks a bot whose webhooks are never
+   * delivered. Returns the message unless it was dropped.
+   */
+  emit(
+    event: string,
+    data: Record<string, unknown>,
+    botId: string | undefined,
+    dropped = false,
+  ): WebhookMessage | undefined {
+    if (this.closed) return undefined;
     const msgId = this.o.prng.messageId();
     const body = JSON.stringify({ event, data });
     const drop = dropped || this.o.prng.chance(this.rates.drop);
-    const duplicate = this.o.prng.chance(this.rates.duplicate);
-    const reorder = this.o.prng.chance(this.rates.reorder);
+    // Every die is rolled for every message, so a seed gives the same decisions whatever else is set.
+    const duplicate = this.o.prng.chance(this.rates.duplicate) && !drop;
+    const reorder = this.o.prng.chance(this.rates.reorder) && !drop;
+    const decided = (fault: string) => this.o.faultHit({ fault, botId, detail: `${event} ${msgId}` });
+    if (drop) decided('webhook_drop');
+    if (duplicate) decided('webhook_duplicate');
+    if (reorder) decided('webhook_reorder');
     for (const url of this.urls) {
       const delivery: Delivery = { msgId, event, botId, url, body, attempts: 0 };
       if (drop) {
@@ -84,6 +106,13 @@ export class WebhookDispatcher {
       else this.enqueue(delivery);
       if (duplicate) this.enqueue({ ...delivery });
     }
+    return drop ? undefined : { msgId, event, botId, body };
+  }
+
+  /** Sends an earlier message to every endpoint again: same id and body, fresh timestamp and signature. */
+  redeliver(message: WebhookMessage): void {
+    if (this.closed) return;
+    for (const url of this.urls) this.enqueue({ ...message, url, attempts: 0 });
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,7 @@ export function apiRoutes(core: EmulatorCore): Route[] {
       handle(req) {
         const failure = core.faults.takeCreateFailure();
         if (failure) {
+          core.audit.addFaultHit({ fault: 'create_failure', detail: String(failure.status) });
           const headers: Record<string, string> = {};
           if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
           if (failure.status === 507) {
@@ -57,7 +58,9 @@ export function apiRoutes(core: EmulatorCore): Route[] {
             body: { detail: 'No bots are available right now. Please retry in 30 seconds.' },
           };
         }
-        return { status: 201, body: view(result.bot), lose: core.faults.takeLostResponse() };
+        const lose = core.faults.takeLostResponse();
+        if (lose) core.audit.addFaultHit({ fault: 'lost_create_response', botId: result.bot.id });
+        return { status: 201, body: view(result.bot), lose };
       },
     },
     {
@@ -89,6 +92,15 @@ export function apiRoutes(core: EmulatorCore): Route[] {
       category: 'default',
       handle: (req) =>
         withBot(req, (bot) => {
+          const failure = core.faults.takeLeaveFailure(bot, bot.terminal);
+          if (failure) {
+            const detail = 'status' in failure ? String(failure.status) : failure.code;
+            core.audit.addFaultHit({ fault: 'leave_failure', botId: bot.id, detail });
+            // A gateway answer: Recall's handler never ran, so nothing is cached under an Idempotency-Key.
+            if ('status' in failure)
+              return { status: failure.status, body: { detail: 'Request failed.' }, cache: false };
+            return unstarted(bot);
+          }
           if (bot.terminal) return completed();
           if (!bot.dispatched) return unstarted(bot);
           bot.leaveCall();

@@ -73,6 +73,16 @@ const controls = {
   'slow-responses': z.object({ ms: z.number().min(0) }),
   'expire-download-urls': z.object({}).optional(),
   'media-fault': z.object({ match: botMatch.extend({ file: mediaFile.optional() }), fault: mediaFault }),
+  'late-processing': z.object({ match: botMatch, seconds: z.number().min(0) }),
+  'late-in-call-webhooks': z.object({ match: botMatch }),
+  'redeliver-after-done': z.object({ match: botMatch }),
+  'fail-leave': z.object({
+    match: botMatch,
+    fault: z.union([
+      z.object({ status: z.number().int().min(400).max(599) }),
+      z.object({ code: z.literal('cannot_command_unstarted_bot') }),
+    ]),
+  }),
   reset: z.object({}).optional(),
 } as const;
 
@@ -145,6 +155,10 @@ const actions: { [K in keyof Controls]: (f: Faults, args: z.infer<Controls[K]>) 
   'slow-responses': (f, a) => f.slowResponses(a.ms),
   'expire-download-urls': (f) => f.expireDownloadUrls(),
   'media-fault': (f, a) => f.mediaFault(a.match, a.fault),
+  'late-processing': (f, a) => f.lateProcessing(a.match, a.seconds),
+  'late-in-call-webhooks': (f, a) => f.lateInCallWebhooks(a.match),
+  'redeliver-after-done': (f, a) => f.redeliverAfterDone(a.match),
+  'fail-leave': (f, a) => f.failLeave(a.match, a.fault),
   reset: (f) => f.reset(),
 };
 

@@ -78,7 +78,13 @@ export function createEmulatorServer(o: HttpOptions): Server {
       if (earlier) return reply(earlier);
       idempotency.begin(path, key);
     }
-    if (o.core.faults.responseDelayMs > 0) await sleep(o.core.faults.responseDelayMs);
+    if (o.core.faults.responseDelayMs > 0) {
+      o.core.audit.addFaultHit({
+        fault: 'slow_response',
+        detail: `${method} ${path} ${o.core.faults.responseDelayMs} ms`,
+      });
+      await sleep(o.core.faults.responseDelayMs);
+    }
     const result = match.route.handle({
       params: match.params,
       query: url.searchParams,
