@@ -26,8 +26,11 @@ function useBuild() {
   if (!existsSync(built)) return false;
   const sources = Math.max(...SOURCE_DIRS.map((dir) => newestSourceMtime(join(root, dir))));
   if (sources <= statSync(built).mtimeMs) return true;
-  // A stale build would run yesterday's code silently: run the sources, and say so.
-  process.stderr.write('breakout: dist/ is older than the sources; running the sources (npm run build refreshes it)\n');
+  // A stale build would run yesterday's code silently: run the sources, and tell a person at a
+  // terminal (scripts read stderr as the CLI's JSON errors, so they get the right code and no note).
+  if (process.stderr.isTTY) {
+    process.stderr.write('breakout: dist/ is older than the sources; running the sources (npm run build refreshes it)\n');
+  }
   return false;
 }
 
