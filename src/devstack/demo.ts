@@ -3,6 +3,8 @@
  * TEMPORAL_ADDRESS), the Recall emulator, the webhook receiver and a worker; records an emulated
  * four-room workshop while showing each room's progress; crashes one bot to show its replacement;
  * prints the manifest. Exit 0 when every room is recorded, 1 otherwise, 130 when interrupted.
+ * `--keep`: after the run, the Temporal dev server and its Web UI stay up (with the rest of the stack)
+ * until Ctrl-C, so the meeting can be explored in the UI the demo linked to.
  */
 import { resolve } from 'node:path';
 import pino from 'pino';
@@ -23,18 +25,27 @@ const CRASH_ROOM = 'bikes';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
+const USAGE =
+  'usage: npm run demo [-- --keep]   (--keep: leave the Temporal dev server and its Web UI up until Ctrl-C)';
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 function clock(stack: DemoStack, startedAt: number): string {
   const s = Math.max(0, Math.floor((stack.emulator.now() - startedAt) / 1000));
   const mmss = (n: number) => `${Math.floor(n / 60)}:${String(n % 60).padStart(2, '0')}`;
   return `${mmss(Math.min(s, WORKSHOP_SECONDS))} / ${mmss(WORKSHOP_SECONDS)}`;
 }
 
-async function main(interrupted: AbortSignal): Promise<number> {
+async function main(interrupted: AbortSignal, keep: boolean): Promise<number> {
   const log = createLogger(
     { level: 'info', name: 'demo' },
     pino.destination({ dest: LOG_FILE, mkdir: true, sync: true }),
   );
   const stops: (() => Promise<void>)[] = [];
+  let kept = false;
   try {
     say(`Breakout Recorder demo: "${WORKSHOP_TITLE}", ${DEMO_ROOMS.length} breakout rooms`);
     say(`logs: ${LOG_FILE}`);
@@ -101,9 +112,20 @@ async function main(interrupted: AbortSignal): Promise<number> {
     say(
       verdict.ok ? `RESULT: every room recorded${crashNote}` : 'RESULT: not every room was recorded (see FAIL above)',
     );
+    if (keep && !interrupted.aborted) {
+      say();
+      say(
+        stack.ownServer
+          ? `--keep: the Temporal dev server and its Web UI stay up at ${stack.uiUrl} (with the emulator and the worker).`
+          : `--keep: the Temporal server at ${stack.config.TEMPORAL_ADDRESS} was already running and stays up; the emulator and the worker stay up too.`,
+      );
+      say('Press Ctrl-C (or kill -INT ' + String(process.pid) + ') to stop everything.');
+      kept = true;
+      await untilAborted(interrupted);
+    }
     return verdict.ok ? 0 : 1;
   } finally {
-    if (stops.length > 0) say(interrupted.aborted ? '\ninterrupted: stopping everything...' : 'stopping...');
+    if (stops.length > 0) say(interrupted.aborted && !kept ? '\ninterrupted: stopping everything...' : 'stopping...');
     await stopAll(stops, log);
   }
 }
@@ -117,7 +139,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main(interrupt.signal).then(
+const args = process.argv.slice(2);
+if (args.some((arg) => arg !== '--keep')) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+main(interrupt.signal, args.includes('--keep')).then(
   (code) => process.exit(code),
   (err: unknown) => {
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
