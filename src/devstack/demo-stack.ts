@@ -81,6 +81,7 @@ export async function startDemoStack(log: Logger, stops: (() => Promise<void>)[]
     RECALL_WEBHOOK_SECRET: webhookSecret,
     WEBHOOK_HOST: '127.0.0.1',
     WEBHOOK_PORT: '0',
+    WEBHOOK_OPS_PORT: '0',
     ARTIFACTS_DIR: resolve(ROOT, 'data', 'artifacts'),
     LOG_LEVEL: 'info',
     WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,

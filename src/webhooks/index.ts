@@ -1,4 +1,4 @@
-export { buildWebhookServer, type WebhookServer, type WebhookServerOptions } from './server';
+export { buildOpsServer, buildWebhookServer, type WebhookServer, type WebhookServerOptions } from './server';
 export { runWebhookServer, type RunningWebhookServer } from './main';
 export { lazyTemporalClient } from './temporal-client';
 export { toRecallEvent, NotARecallEventError, type RoutedRecallEvent } from './to-recall-event';

@@ -6,13 +6,16 @@ import type { Logger } from 'pino';
 import { dataConverterForProcess } from '../codec';
 import { loadConfigOrExit, type Config } from '../config';
 import { createLogger } from '../logger';
-import { buildWebhookServer, type WebhookServer } from './server';
+import { Registry } from 'prom-client';
+import { buildOpsServer, buildWebhookServer, type WebhookServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
 
 export interface RunningWebhookServer {
   server: WebhookServer;
   /** Where it listens, e.g. `http://127.0.0.1:8080`. */
   url: string;
+  /** Where `/readyz` and `/metrics` listen (WEBHOOK_OPS_HOST:WEBHOOK_OPS_PORT). */
+  opsUrl: string;
   close(): Promise<void>;
 }
 
@@ -23,16 +26,23 @@ export async function runWebhookServer(config: Config, logger?: Logger): Promise
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: dataConverterForProcess(config, log),
   });
+  const registry = new Registry();
   const server = buildWebhookServer({
     webhookSecret: config.RECALL_WEBHOOK_SECRET,
     client,
     logger: log,
+    registry,
     ...(config.API_TOKEN ? { api: { apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE } } : {}),
   });
   // Fastify closes after in-flight requests finish, so no signal is cut off halfway.
-  server.addHook('onClose', () => client.connection.close());
+  const ops = buildOpsServer({ client, logger: log, registry });
+  server.addHook('onClose', async () => {
+    await ops.close();
+    await client.connection.close();
+  });
   const url = await server.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });
-  return { server, url, close: () => server.close() };
+  const opsUrl = await ops.listen({ host: config.WEBHOOK_OPS_HOST, port: config.WEBHOOK_OPS_PORT });
+  return { server, url, opsUrl, close: () => server.close() };
 }
 
 /** The receiver process until SIGINT/SIGTERM; `npm run webhooks` and `breakout webhooks` run it. */

@@ -10,9 +10,11 @@ export type RejectReason =
   | 'not_recall_event'
   | 'too_large'
   | 'temporal_unavailable'
+  | 'namespace_not_found'
   | 'signal_failed';
-export type IgnoreReason = 'no_bot' | 'no_workflow_id' | 'workflow_not_found' | 'not_needed';
-export type SignalOutcome = 'ok' | 'not_found' | 'unavailable' | 'error';
+export type IgnoreReason =
+  'no_bot' | 'no_workflow_id' | 'not_a_room_workflow_id' | 'workflow_not_found' | 'not_needed' | 'already_signalled';
+export type SignalOutcome = 'ok' | 'not_found' | 'namespace_not_found' | 'unavailable' | 'error';
 
 export interface WebhookMetrics {
   received: Counter<'event'>;
@@ -40,7 +42,7 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
     }),
     ignored: new Counter({
       name: 'breakout_webhooks_ignored_total',
-      help: 'Verified deliveries acknowledged without a signal: no bot, no workflowId, or a closed/unknown workflow.',
+      help: 'Verified deliveries acknowledged without a signal: no bot, no or a refused workflowId, a closed/unknown workflow, or a webhook-id already signalled.',
       labelNames: ['reason'],
       registers: [registry],
     }),

@@ -10,7 +10,8 @@ import type { Client } from '@temporalio/client';
 import { roomWantsEvent } from '../contracts/recall-event';
 import { WebhookPayloadError, WebhookVerificationError, verifyRecallWebhook, webhookEventId } from '../recall';
 import type { IgnoreReason, RejectReason, WebhookMetrics } from './metrics';
-import { signalRecallEvent } from './signal-recall-event';
+import type { RecentWebhookIds } from './recent-webhook-ids';
+import { signalRecallEvent, type SignalResult } from './signal-recall-event';
 import { NotARecallEventError, toRecallEvent, type RoutedRecallEvent } from './to-recall-event';
 
 export const RECALL_WEBHOOK_PATH = '/webhooks/recall';
@@ -21,6 +22,8 @@ export interface RecallRouteOptions {
   metrics: WebhookMetrics;
   bodyLimitBytes: number;
   signalTimeoutMs: number;
+  /** webhook-ids already signalled: a redelivery is acknowledged without a second signal. */
+  recentIds: RecentWebhookIds;
 }
 
 const STATUS_BY_VERIFICATION_REASON = {
@@ -36,7 +39,7 @@ const STATUS_BY_VERIFICATION_REASON = {
  * bytes, since the signature covers the exact bytes sent and re-serialized JSON would not match.
  */
 export function recallWebhookRoute(scope: FastifyInstance, options: RecallRouteOptions, done: () => void): void {
-  const { webhookSecret, client, metrics, bodyLimitBytes, signalTimeoutMs } = options;
+  const { webhookSecret, client, metrics, bodyLimitBytes, signalTimeoutMs, recentIds } = options;
 
   function reject(request: FastifyRequest, reply: FastifyReply, status: number, reason: RejectReason, detail: string) {
     metrics.rejected.inc({ reason });
@@ -100,13 +103,28 @@ export function recallWebhookRoute(scope: FastifyInstance, options: RecallRouteO
     metrics.received.inc({ event: routed.eventName });
 
     if (!routed.event) return acknowledge(request, reply, 'no_bot', routed, webhookId);
+    if (routed.refusedWorkflowId !== undefined) {
+      metrics.ignored.inc({ reason: 'not_a_room_workflow_id' });
+      request.log.warn(
+        { webhookId, event: routed.eventName, botId: routed.event.botId, refusedWorkflowId: routed.refusedWorkflowId },
+        'recall webhook names a workflow that is not a room of this project: acknowledged, not signalled',
+      );
+      return reply.code(200).send({ status: 'ignored', reason: 'not_a_room_workflow_id' });
+    }
     if (!routed.workflowId) return acknowledge(request, reply, 'no_workflow_id', routed, webhookId);
     if (!roomWantsEvent(routed.eventName)) return acknowledge(request, reply, 'not_needed', routed, webhookId);
 
+    const { workflowId, event } = routed;
     const stopTimer = metrics.signalSeconds.startTimer();
-    const { outcome, error } = await signalRecallEvent(client, routed.workflowId, routed.event, signalTimeoutMs);
+    const result = await recentIds.once(webhookId, async (): Promise<SignalResult> => {
+      const signalled = await signalRecallEvent(client, workflowId, event, signalTimeoutMs);
+      if (signalled.outcome === 'ok') recentIds.remember(webhookId);
+      return signalled;
+    });
+    if (result === 'duplicate') return acknowledge(request, reply, 'already_signalled', routed, webhookId);
+    const { outcome, error } = result;
     stopTimer({ outcome });
-    const context = { webhookId, event: routed.eventName, botId: routed.event.botId, workflowId: routed.workflowId };
+    const context = { webhookId, event: routed.eventName, botId: event.botId, workflowId };
     switch (outcome) {
       case 'ok':
         metrics.signalled.inc();
@@ -114,6 +132,9 @@ export function recallWebhookRoute(scope: FastifyInstance, options: RecallRouteO
         return reply.code(200).send({ status: 'signalled' });
       case 'not_found':
         return acknowledge(request, reply, 'workflow_not_found', routed, webhookId);
+      case 'namespace_not_found':
+        request.log.error({ ...context, err: error }, 'temporal namespace not found: check TEMPORAL_NAMESPACE');
+        return reject(request, reply, 503, 'namespace_not_found', 'the configured Temporal namespace does not exist');
       case 'unavailable':
         request.log.warn({ ...context, err: error }, 'temporal unavailable: recall will redeliver');
         return reject(request, reply, 503, 'temporal_unavailable', 'temporal did not accept the signal in time');

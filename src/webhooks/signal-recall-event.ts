@@ -3,6 +3,7 @@
  * with a status that makes it retry exactly when retrying can help.
  */
 import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { NamespaceNotFoundError } from '@temporalio/common';
 import type { RecallEvent } from '../contracts/recall-event';
 import { recallEventSignal } from '../contracts/messages';
 import type { SignalOutcome } from './metrics';
@@ -24,6 +25,9 @@ function grpcCodeOf(error: unknown): number | undefined {
 }
 
 export function classifySignalError(error: unknown): Exclude<SignalOutcome, 'ok'> {
+  // A wrong TEMPORAL_NAMESPACE also answers NOT_FOUND: our misconfiguration, never "the room is gone".
+  if (error instanceof NamespaceNotFoundError) return 'namespace_not_found';
+  if (error instanceof WorkflowNotFoundError && /namespace/i.test(error.message)) return 'namespace_not_found';
   // Signalling a closed or never-started workflow: the bot outlived its room, nothing to deliver.
   if (error instanceof WorkflowNotFoundError) return 'not_found';
   if (error instanceof TemporalTimeoutError) return 'unavailable';

@@ -8,8 +8,13 @@ import type { RecallEvent } from '../contracts/recall-event';
 import { WebhookEventSchema, breakoutRoomOf, type WebhookEvent } from '../recall';
 
 export interface RoutedRecallEvent {
-  /** The room workflow that owns the bot, from `data.bot.metadata.workflowId` (set at bot creation). */
+  /**
+   * The room workflow that owns the bot, from `data.bot.metadata.workflowId` (set at bot creation),
+   * only when it has the project's room shape and agrees with the rest of the metadata.
+   */
   workflowId: string | undefined;
+  /** A `workflowId` in the metadata that is not a room workflow ID: never signalled. */
+  refusedWorkflowId?: string;
   /** Undefined when the event is about no bot (e.g. a recording made without one). */
   event: RecallEvent | undefined;
   /** The event name, for metrics and logs even when nothing is routed. */
@@ -50,6 +55,23 @@ function routedEvent(parsed: WebhookEvent, eventId: string): RecallEvent | undef
 }
 
 /**
+ * A room workflow ID is `<meeting workflow ID>/room/<room key>` (DESIGN.md, Contracts); bot
+ * creation also puts `meetingWorkflowId` and `roomKey` into the metadata, and they must agree.
+ * Anything else named in metadata is never signalled: metadata is only as trustworthy as whoever
+ * created the bot, and the receiver must not become a way to signal arbitrary workflows.
+ */
+const ROOM_WORKFLOW_ID = /^(.+)\/room\/([A-Za-z0-9][A-Za-z0-9_-]{0,62})$/;
+
+export function isRoomWorkflowId(workflowId: string, metadata: Record<string, string | undefined>): boolean {
+  const match = ROOM_WORKFLOW_ID.exec(workflowId);
+  if (!match) return false;
+  const [, meetingWorkflowId, roomKey] = match;
+  if (metadata.meetingWorkflowId !== undefined && metadata.meetingWorkflowId !== meetingWorkflowId) return false;
+  if (metadata.roomKey !== undefined && metadata.roomKey !== roomKey) return false;
+  return true;
+}
+
+/**
  * @param payload the JSON body, already verified against its signature
  * @param eventId the delivery's `webhook-id` / `svix-id`, identical across Recall's redeliveries,
  *   so the room workflow can drop duplicates
@@ -61,10 +83,11 @@ export function toRecallEvent(payload: unknown, eventId: string): RoutedRecallEv
     throw new NotARecallEventError(`not a Recall webhook event: ${z.prettifyError(result.error)}`);
   }
   const parsed = result.data;
-  const workflowId = parsed.data.bot?.metadata.workflowId;
-  return {
-    workflowId: workflowId === '' ? undefined : workflowId,
-    event: routedEvent(parsed, eventId),
-    eventName: parsed.event,
-  };
+  const metadata = parsed.data.bot?.metadata ?? {};
+  const workflowId = metadata.workflowId === '' ? undefined : metadata.workflowId;
+  const routed = { event: routedEvent(parsed, eventId), eventName: parsed.event };
+  if (workflowId !== undefined && !isRoomWorkflowId(workflowId, metadata)) {
+    return { ...routed, workflowId: undefined, refusedWorkflowId: workflowId };
+  }
+  return { ...routed, workflowId };
 }

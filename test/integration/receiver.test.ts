@@ -12,7 +12,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import type { RecallEvent } from '../../src/contracts';
 import { createLogger } from '../../src/logger';
-import { buildWebhookServer, type WebhookServer } from '../../src/webhooks/server';
+import { buildOpsServer, buildWebhookServer, type WebhookServer } from '../../src/webhooks/server';
 import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
 import { leaveSignal } from '../../src/contracts/messages';
 import { connectToTestServer, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
@@ -106,7 +106,9 @@ void describe('webhook receiver', () => {
   let worker: Worker;
   let workerRun: Promise<void>;
   let server: WebhookServer;
+  let ops: ReturnType<typeof buildOpsServer>;
   let baseUrl: string;
+  let opsUrl: string;
   const logLines: string[] = [];
 
   before(async () => {
@@ -125,25 +127,31 @@ void describe('webhook receiver', () => {
         done();
       },
     });
+    const registry = new Registry();
+    const logger = createLogger({ level: 'debug', name: 'receiver-test' }, logStream);
     server = buildWebhookServer({
       webhookSecret: SECRET,
       client: temporal.client,
-      logger: createLogger({ level: 'debug', name: 'receiver-test' }, logStream),
-      registry: new Registry(),
+      logger,
+      registry,
       bodyLimitBytes: BODY_LIMIT,
     });
     baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+    ops = buildOpsServer({ client: temporal.client, logger, registry });
+    opsUrl = await ops.listen({ host: '127.0.0.1', port: 0 });
   });
 
   after(async () => {
     await server?.close();
+    await ops?.close();
     worker?.shutdown();
     await workerRun;
     await temporal?.close();
   });
 
+  /** A room-shaped ID, as the receiver signals nothing else. */
   async function startSink(): Promise<string> {
-    const workflowId = `receiver-test/${randomUUID()}`;
+    const workflowId = `meeting/receiver-test-${randomUUID()}/room/room-1`;
     await temporal.client.workflow.start('signalSink', { taskQueue, workflowId });
     return workflowId;
   }
@@ -176,17 +184,68 @@ void describe('webhook receiver', () => {
     ]);
   });
 
-  void it('acknowledges a redelivery too, with the same event id: the workflow dedupes, not the receiver', async () => {
-    // The receiver is stateless (it may run as several replicas and restarts at will), so Recall's
-    // at-least-once redeliveries reach the workflow, which drops repeats by eventId.
+  void it('signals a webhook-id once: redeliveries, sequential or concurrent, are acknowledged without a signal', async () => {
+    // Every signal is a history event, duplicates included: Svix retries and replays must not grow a room.
     const workflowId = await startSink();
     const delivery = { id: `msg_${randomUUID()}`, body: botEvent(workflowId) };
-    assert.equal((await post(baseUrl, delivery)).status, 200);
-    assert.equal((await post(baseUrl, delivery)).status, 200);
+    const answers = [await post(baseUrl, delivery), await post(baseUrl, delivery), await post(baseUrl, delivery)];
+    assert.deepEqual(
+      answers.map((a) => [a.status, JSON.parse(a.body) as unknown]),
+      [
+        [200, { status: 'signalled' }],
+        [200, { status: 'ignored', reason: 'already_signalled' }],
+        [200, { status: 'ignored', reason: 'already_signalled' }],
+      ],
+    );
+    const concurrent = { id: `msg_${randomUUID()}`, body: botEvent(workflowId, 'bot.call_ended') };
+    const statuses = await Promise.all([1, 2, 3].map(() => post(baseUrl, concurrent)));
+    assert.deepEqual(
+      statuses.map((a) => a.status),
+      [200, 200, 200],
+    );
     const events = await eventsOf(workflowId);
-    assert.equal(events.length, 2);
-    assert.equal(events[0]?.eventId, delivery.id);
-    assert.equal(events[1]?.eventId, delivery.id);
+    assert.deepEqual(
+      events.map((e) => e.eventId),
+      [delivery.id, concurrent.id],
+    );
+    const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+    const signals = (history.events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'recallEvent',
+    );
+    assert.equal(signals.length, 2, 'one recallEvent signal in the history per webhook-id');
+  });
+
+  void it('never signals a workflow ID that is not a room of this project, whatever the bot metadata says', async () => {
+    const workflowId = await startSink();
+    const meetingId = workflowId.slice(0, workflowId.indexOf('/room/'));
+    const forged = [
+      // An arbitrary workflow, e.g. another service's, named in metadata.
+      JSON.stringify({
+        event: 'bot.done',
+        data: { data: { code: 'done' }, bot: { id: 'bot-9', metadata: { workflowId: meetingId } } },
+      }),
+      // Room-shaped, but disagreeing with the room key the same metadata names.
+      JSON.stringify({
+        event: 'bot.done',
+        data: { data: { code: 'done' }, bot: { id: 'bot-9', metadata: { workflowId, roomKey: 'room-2' } } },
+      }),
+      JSON.stringify({
+        event: 'bot.done',
+        data: {
+          data: { code: 'done' },
+          bot: { id: 'bot-9', metadata: { workflowId, meetingWorkflowId: 'meeting/other', roomKey: 'room-1' } },
+        },
+      }),
+    ];
+    const meeting = await temporal.client.workflow.start('signalSink', { taskQueue, workflowId: meetingId });
+    for (const body of forged) {
+      const response = await post(baseUrl, { body });
+      assert.equal(response.status, 200);
+      assert.deepEqual(JSON.parse(response.body), { status: 'ignored', reason: 'not_a_room_workflow_id' });
+    }
+    assert.deepEqual(await eventsOf(workflowId), []);
+    assert.deepEqual(await eventsOf(meeting.workflowId), []);
+    assert.ok(logLines.some((line) => line.includes('not a room of this project')));
   });
 
   void it('accepts legacy svix-* headers', async () => {
@@ -249,7 +308,7 @@ void describe('webhook receiver', () => {
   });
 
   void it('answers 2xx for bots of unknown or closed workflows, and bots without a workflowId', async () => {
-    const unknown = await post(baseUrl, { body: botEvent(`receiver-test/never-started-${randomUUID()}`) });
+    const unknown = await post(baseUrl, { body: botEvent(`meeting/never-started-${randomUUID()}/room/room-1`) });
     assert.equal(unknown.status, 200);
     assert.deepEqual(JSON.parse(unknown.body), { status: 'ignored', reason: 'workflow_not_found' });
 
@@ -264,19 +323,22 @@ void describe('webhook receiver', () => {
     assert.deepEqual(JSON.parse(unrouted.body), { status: 'ignored', reason: 'no_workflow_id' });
   });
 
-  void it('answers /healthz and /readyz while Temporal is up', async () => {
+  void it('answers /healthz publicly, and /readyz only on the ops listener while Temporal is up', async () => {
     assert.equal((await get(baseUrl, '/healthz')).status, 200);
-    assert.equal((await get(baseUrl, '/readyz')).status, 200);
+    assert.equal((await get(baseUrl, '/readyz')).status, 404);
+    assert.equal((await get(opsUrl, '/readyz')).status, 200);
   });
 
-  void it('exposes its counters, histogram and the default Node metrics on /metrics', async () => {
-    const { status, body } = await get(baseUrl, '/metrics');
+  void it('exposes its counters, histogram and the default Node metrics on the ops listener only', async () => {
+    assert.equal((await get(baseUrl, '/metrics')).status, 404);
+    const { status, body } = await get(opsUrl, '/metrics');
     assert.equal(status, 200);
     assert.match(body, /^breakout_webhooks_received_total\{event="bot.in_call_recording"\} [1-9]/m);
     assert.match(body, /^breakout_webhooks_rejected_total\{reason="bad_signature"\} [1-9]/m);
     assert.match(body, /^breakout_webhooks_rejected_total\{reason="stale_timestamp"\} [1-9]/m);
     assert.match(body, /^breakout_webhooks_rejected_total\{reason="too_large"\} [1-9]/m);
     assert.match(body, /^breakout_webhooks_ignored_total\{reason="workflow_not_found"\} [1-9]/m);
+    assert.match(body, /^breakout_webhooks_ignored_total\{reason="already_signalled"\} [1-9]/m);
     assert.match(body, /^breakout_webhooks_signalled_total [1-9]/m);
     assert.match(body, /^breakout_webhook_signal_seconds_count\{outcome="ok"\} [1-9]/m);
     assert.match(body, /^process_cpu_user_seconds_total /m);
@@ -298,7 +360,9 @@ void describe('webhook receiver while Temporal is unreachable', () => {
   let taskQueue: string;
   let port: number;
   let server: WebhookServer;
+  let ops: ReturnType<typeof buildOpsServer>;
   let baseUrl: string;
+  let opsUrl: string;
   let relay: { close(): Promise<void> } | undefined;
 
   before(async () => {
@@ -312,18 +376,23 @@ void describe('webhook receiver while Temporal is unreachable', () => {
     });
     workerRun = worker.run();
     port = await unusedPort();
+    const client = lazyTemporalClient({ address: `127.0.0.1:${port}`, namespace: temporal.namespace });
+    const registry = new Registry();
     server = buildWebhookServer({
       webhookSecret: SECRET,
-      client: lazyTemporalClient({ address: `127.0.0.1:${port}`, namespace: temporal.namespace }),
+      client,
       logger: createLogger({ level: 'silent' }),
+      registry,
       signalTimeoutMs: 1_000,
-      readyTimeoutMs: 1_000,
     });
     baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+    ops = buildOpsServer({ client, logger: createLogger({ level: 'silent' }), registry, readyTimeoutMs: 1_000 });
+    opsUrl = await ops.listen({ host: '127.0.0.1', port: 0 });
   });
 
   after(async () => {
     await server?.close();
+    await ops?.close();
     await relay?.close();
     worker?.shutdown();
     await workerRun;
@@ -332,13 +401,13 @@ void describe('webhook receiver while Temporal is unreachable', () => {
 
   void it('starts, stays alive, is not ready, and answers 503 so that Recall redelivers', async () => {
     assert.equal((await get(baseUrl, '/healthz')).status, 200);
-    assert.equal((await get(baseUrl, '/readyz')).status, 503);
-    const response = await post(baseUrl, { body: botEvent('receiver-test/anything') });
+    assert.equal((await get(opsUrl, '/readyz')).status, 503);
+    const response = await post(baseUrl, { body: botEvent('meeting/anything/room/room-1') });
     assert.equal(response.status, 503);
   });
 
   void it('recovers once Temporal is reachable, and the redelivery lands', async () => {
-    const workflowId = `receiver-test/${randomUUID()}`;
+    const workflowId = `meeting/receiver-test-${randomUUID()}/room/room-1`;
     await temporal.client.workflow.start('signalSink', { taskQueue, workflowId });
     const id = `msg_${randomUUID()}`;
     const body = botEvent(workflowId);
@@ -351,7 +420,7 @@ void describe('webhook receiver while Temporal is unreachable', () => {
       status = (await post(baseUrl, { id, body })).status;
     }
     assert.equal(status, 200);
-    assert.equal((await get(baseUrl, '/readyz')).status, 200);
+    assert.equal((await get(opsUrl, '/readyz')).status, 200);
 
     const handle = temporal.client.workflow.getHandle(workflowId);
     await handle.signal(leaveSignal, {});
@@ -359,5 +428,42 @@ void describe('webhook receiver while Temporal is unreachable', () => {
     // A 503'd attempt may still have landed late (see withTimeout): at least once, always this id.
     assert.ok(events.length >= 1);
     assert.ok(events.every((event) => event.eventId === id));
+  });
+});
+
+void describe('webhook receiver with a wrong TEMPORAL_NAMESPACE', () => {
+  let temporal: TemporalTestContext;
+  let server: WebhookServer;
+  let baseUrl: string;
+  const logLines: string[] = [];
+
+  before(async () => {
+    temporal = await connectToTestServer();
+    server = buildWebhookServer({
+      webhookSecret: SECRET,
+      client: lazyTemporalClient({ address: temporal.address, namespace: `no-such-namespace-${randomUUID()}` }),
+      logger: createLogger(
+        { level: 'info' },
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            logLines.push(chunk.toString('utf8'));
+            done();
+          },
+        }),
+      ),
+    });
+    baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+  });
+
+  after(async () => {
+    await server?.close();
+    await temporal?.close();
+  });
+
+  void it('answers 503 with a log line, never a silent 200 workflow_not_found', async () => {
+    const response = await post(baseUrl, { body: botEvent('meeting/m/room/room-1') });
+    assert.equal(response.status, 503);
+    assert.deepEqual(JSON.parse(response.body), { error: 'namespace_not_found' });
+    assert.ok(logLines.some((line) => line.includes('check TEMPORAL_NAMESPACE')));
   });
 });
