@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { RecallApiError, type CreateBotRequest, type RecallClient } from '../src/recall';
 import { countBotCreation } from './metrics';
-import { recallCall } from './recall-failure';
-import type { BotSnapshot, CreateBotInput, LeaveResult } from './types';
+import { LiveBots } from './live-bots';
+import { recallCall, toActivityFailure } from './recall-failure';
+import type { BotSnapshot, CreateBotInput, CreatedBot, FindBotInput, LeaveResult } from './types';
 
 function signal(): AbortSignal {
   return Context.current().cancellationSignal;
@@ -35,18 +36,30 @@ export function toCreateBotRequest(input: CreateBotInput): CreateBotRequest {
 }
 
 export function createBotActivities(recall: RecallClient) {
+  const liveBots = new LiveBots(recall);
   return {
     /**
-     * Creates one bot. Retries of this activity reuse the idempotency key, so a create whose
-     * response was lost returns the same bot instead of a second one.
+     * Gets the room a bot: a live bot of the room that Recall already has (created by an attempt whose
+     * answer was lost, by the run before a reset, by an earlier run) is adopted; otherwise one is
+     * created. Retries reuse the idempotency key, so a lost answer within Recall's hour returns the
+     * same bot, and the listing finds it after that hour.
      */
-    async createBot(input: CreateBotInput): Promise<{ botId: string }> {
+    async createBot(input: CreateBotInput): Promise<CreatedBot> {
+      const fresh = Context.current().info.attempt > 1;
+      const live = await recallCall(() => liveBots.find(input, { signal: signal(), fresh }));
+      if (live) return { botId: live, adopted: true };
       const bot = await countBotCreation(() =>
         recallCall(() =>
           recall.createBot(toCreateBotRequest(input), { idempotencyKey: input.idempotencyKey, signal: signal() }),
         ),
       );
-      return { botId: bot.id };
+      return { botId: bot.id, adopted: false };
+    },
+
+    /** A live bot of the room that the room does not know, after a create that was interrupted. */
+    async findLiveBot(input: FindBotInput): Promise<{ botId: string } | null> {
+      const botId = await recallCall(() => liveBots.find(input, { signal: signal(), fresh: true }));
+      return botId ? { botId } : null;
     },
 
     async retrieveBot(botId: string): Promise<BotSnapshot> {
@@ -59,7 +72,8 @@ export function createBotActivities(recall: RecallClient) {
 
     /**
      * Makes a bot stop billing: a scheduled bot not yet dispatched is deleted, any other one is told
-     * to leave. A bot that already finished is fine: that is what was wanted.
+     * to leave. A bot that already finished is fine: that is what was wanted. A scheduled bot that is
+     * being dispatched can be neither (leave: not started; delete: 405): the room asks again.
      */
     async leaveBot(botId: string): Promise<LeaveResult> {
       try {
@@ -68,10 +82,15 @@ export function createBotActivities(recall: RecallClient) {
       } catch (err) {
         if (!(err instanceof RecallApiError)) throw err;
         if (err.code === 'cannot_command_completed_bot') return 'already_done';
-        if (err.code !== 'cannot_command_unstarted_bot') return recallCall(() => Promise.reject(err));
+        if (err.code !== 'cannot_command_unstarted_bot') throw toActivityFailure(err);
       }
-      await recallCall(() => recall.deleteBot(botId, { signal: signal() }));
-      return 'deleted';
+      try {
+        await recall.deleteBot(botId, { signal: signal() });
+        return 'deleted';
+      } catch (err) {
+        if (err instanceof RecallApiError && err.status === 405) return 'not_dispatched';
+        throw toActivityFailure(err);
+      }
     },
   };
 }

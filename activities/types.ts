@@ -1,7 +1,7 @@
 import type { Artifact, BreakoutRoomRef, MissingArtifact, Transcript } from '../src/contracts';
 
 /** What the room workflow asks for; the activity turns it into Recall's create-bot body. */
-export interface CreateBotInput {
+export interface CreateBotInput extends FindBotInput {
   idempotencyKey: string;
   meetingUrl: string;
   botName: string;
@@ -13,6 +13,20 @@ export interface CreateBotInput {
   zoom?: { userEmail?: string; zakUrl?: string; joinTokenUrl?: string };
   /** Ask for this Zoom breakout room directly (known from the input or learned from an earlier bot). */
   breakoutRoomId?: string;
+}
+
+export interface CreatedBot {
+  botId: string;
+  /** A live bot of the room was found at Recall and is returned instead of a new one. */
+  adopted: boolean;
+}
+
+/** Which room's live bot to look for (by the metadata every bot is created with). */
+export interface FindBotInput {
+  workflowId: string;
+  meetingWorkflowId: string;
+  /** Bots the room already follows or followed: never adopted again. */
+  knownBotIds: string[];
 }
 
 export interface BotSnapshot {
@@ -37,6 +51,7 @@ export interface BotCollection {
   missing: MissingArtifact[];
 }
 
-export type LeaveResult = 'left' | 'deleted' | 'already_done';
+/** `not_dispatched`: a scheduled bot that is neither startable nor deletable yet (405): ask again later. */
+export type LeaveResult = 'left' | 'deleted' | 'already_done' | 'not_dispatched';
 
 export type { BreakoutRoomRef };

@@ -60,6 +60,10 @@ export interface TrackedBot {
   enteredRoom: BreakoutRoomRef | null;
   /** The bot was in a breakout room and is back in the main room (the room closed or the host moved it). */
   leftBreakout: boolean;
+  /** A scheduled bot deleted before it joined: it never runs, so nothing of it is followed or collected. */
+  deleted?: boolean;
+  /** Found live at Recall (a create whose answer was lost, a reset, an earlier run) instead of created. */
+  adopted?: boolean;
 }
 
 export function newTrackedBot(id: string, attempt: number): TrackedBot {
@@ -79,7 +83,7 @@ export function newTrackedBot(id: string, attempt: number): TrackedBot {
 }
 
 export function isTerminal(bot: TrackedBot): boolean {
-  return bot.phase === 'done' || bot.phase === 'fatal';
+  return bot.phase === 'done' || bot.phase === 'fatal' || bot.deleted === true;
 }
 
 /** The bot has left the call (or never will join): nothing of it is live any more but its upload. */

@@ -6,9 +6,11 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   ParentClosePolicy,
   condition,
+  getExternalWorkflowHandle,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -18,7 +20,9 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { failureMessage } from './failures';
 import type { MeetingInput, MeetingResult, PlannedRoom, RoomOutcome, RoomResult } from '../src/contracts';
 import { MAX_ROOMS, ROOM_OUTCOMES } from '../src/contracts';
 import {
@@ -36,6 +40,8 @@ import {
   endMeetingSignal,
   leaveSignal,
   meetingStatusQuery,
+  reportToMeetingSignal,
+  roomFinishedSignal,
 } from '../src/contracts/messages';
 import {
   INVALID_INPUT,
@@ -50,9 +56,15 @@ import {
 import { roomWorkflow } from './room-workflow';
 import type { MeetingStatus } from '../src/contracts/status';
 
-const { writeMeetingManifest } = proxyActivities<Activities>({
+const manifestCalls = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+/** Once the store has failed a few times (full disk, outage): retried until the manifest lands. */
+const durableManifestCalls = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
 export function roomWorkflowId(meetingWorkflowId: string, roomKey: string): string {
@@ -64,6 +76,8 @@ interface RoomEntry {
   workflowId: string;
   started?: boolean;
   handle?: ChildWorkflowHandle<typeof roomWorkflow>;
+  /** Already running when this run started it (a reset meeting): it reports by signal, not as a child. */
+  attached?: boolean;
   /** Why the room was told to stop; kept so a room still starting gets the word once it runs. */
   stopReason?: string;
   result?: RoomResult;
@@ -137,35 +151,65 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
       if (entry.stopReason) void signalRoom(entry, entry.stopReason);
       entry.result = await entry.handle.result();
     } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) await attach(entry);
       // One room's failure never fails the meeting: it is reported as that room's outcome.
-      const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause : err;
-      log.error('room workflow failed', { roomKey: entry.room.key, error: String(cause) });
-      entry.result = {
-        key: entry.room.key,
-        name: entry.room.name,
-        workflowId: entry.workflowId,
-        outcome: 'failed',
-        reason: `room workflow failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-        bots: [],
-        artifacts: [],
-        missing: [],
-        gaps: [],
-      };
+      else entry.result = failedRoom(entry, err);
     } finally {
       starting--;
       publishProgress();
     }
   }
 
+  function failedRoom(entry: RoomEntry, err: unknown): RoomResult {
+    const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause : err;
+    log.error('room workflow failed', { roomKey: entry.room.key, error: String(cause) });
+    return {
+      key: entry.room.key,
+      name: entry.room.name,
+      workflowId: entry.workflowId,
+      outcome: 'failed',
+      reason: `room workflow failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      bots: [],
+      artifacts: [],
+      missing: [],
+      gaps: [],
+    };
+  }
+
+  /**
+   * The room runs already: this run of the meeting is a reset one (its first run started the room).
+   * Starting it again would mean a second bot in the room, so the meeting follows the running room
+   * instead and takes its result by signal.
+   */
+  async function attach(entry: RoomEntry): Promise<void> {
+    entry.attached = true;
+    log.warn('room already running; attaching to it', { roomKey: entry.room.key });
+    try {
+      await getExternalWorkflowHandle(entry.workflowId).signal(reportToMeetingSignal);
+    } catch (err) {
+      entry.result = failedRoom(entry, new Error(`room closed before this run could attach: ${failureMessage(err)}`));
+      return;
+    }
+    if (entry.stopReason) await signalRoom(entry, entry.stopReason);
+    await condition(() => entry.result !== undefined);
+  }
+
   async function signalRoom(entry: RoomEntry, reason: string): Promise<void> {
     entry.stopReason ??= reason;
-    if (entry.result || !entry.handle) return;
+    if (entry.result) return;
+    const room = entry.handle ?? (entry.attached ? getExternalWorkflowHandle(entry.workflowId) : undefined);
+    if (!room) return;
     try {
-      await entry.handle.signal(leaveSignal, { reason: entry.stopReason });
+      await room.signal(leaveSignal, { reason: entry.stopReason });
     } catch (err) {
       log.warn('could not signal room to leave', { roomKey: entry.room.key, error: String(err) });
     }
   }
+
+  setHandler(roomFinishedSignal, (result) => {
+    const entry = rooms.find((r) => r.workflowId === result.workflowId);
+    if (entry?.attached && !entry.result) entry.result = result;
+  });
 
   setHandler(meetingStatusQuery, () => ({
     state: phase,
@@ -216,33 +260,51 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
     void signalRoom(entry, reason ?? 'room closed');
   });
 
-  setHandler(endMeetingSignal, (request) => {
+  function endMeeting(reason: string): void {
     if (phase !== 'running') return;
     phase = 'ending';
     publishProgress();
-    for (const entry of rooms) void signalRoom(entry, request?.reason ?? 'meeting ended');
+    for (const entry of rooms) void signalRoom(entry, reason);
+  }
+
+  setHandler(endMeetingSignal, (request) => endMeeting(request?.reason ?? 'meeting ended'));
+
+  // Cancelling the meeting is ending it: every room stops, leaves and collects, and the meeting still
+  // writes its manifest and returns its result. So it runs non-cancellable (its rooms too: they are
+  // started in this scope and told to stop by signal), and a cancel request only ends the meeting.
+  CancellationScope.current().cancelRequested.catch(() => endMeeting('meeting cancelled'));
+
+  return CancellationScope.nonCancellable(async () => {
+    upsertSearchAttributes([
+      { key: MeetingKeySA, value: meetingKeyOf(info.workflowId) },
+      { key: MeetingWorkflowIdSA, value: info.workflowId },
+    ]);
+    publishProgress();
+    for (const entry of rooms) void startRoom(entry);
+
+    await condition(() => starting === 0 && rooms.every((r) => r.result));
+    phase = 'reporting';
+    const result = {
+      meetingWorkflowId: info.workflowId,
+      ...(input.title ? { title: input.title } : {}),
+      rooms: rooms.map((r) => r.result!),
+      counts: counts(),
+    };
+    const manifest = { meetingWorkflowId: info.workflowId, result };
+    let manifestUri: string;
+    try {
+      manifestUri = await manifestCalls.writeMeetingManifest(manifest);
+    } catch (err) {
+      phase = 'storage_unavailable';
+      publishProgress();
+      log.error('meeting manifest not written yet; retrying until the store is back', { error: failureMessage(err) });
+      manifestUri = await durableManifestCalls.writeMeetingManifest(manifest);
+    }
+    phase = 'done';
+    publishProgress();
+    await condition(allHandlersFinished);
+    return { ...result, manifestUri };
   });
-
-  upsertSearchAttributes([
-    { key: MeetingKeySA, value: meetingKeyOf(info.workflowId) },
-    { key: MeetingWorkflowIdSA, value: info.workflowId },
-  ]);
-  publishProgress();
-  for (const entry of rooms) void startRoom(entry);
-
-  await condition(() => starting === 0 && rooms.every((r) => r.result));
-  phase = 'reporting';
-  const result = {
-    meetingWorkflowId: info.workflowId,
-    ...(input.title ? { title: input.title } : {}),
-    rooms: rooms.map((r) => r.result!),
-    counts: counts(),
-  };
-  const manifestUri = await writeMeetingManifest({ meetingWorkflowId: info.workflowId, result });
-  phase = 'done';
-  publishProgress();
-  await condition(allHandlersFinished);
-  return { ...result, manifestUri };
 }
 
 /** An explicit joinAt, or the run's scheduled (else actual) start plus the lead. */

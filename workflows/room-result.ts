@@ -10,6 +10,7 @@ export function describeEnd(bot: TrackedBot | undefined): string {
 
 /** Recall's last status as far as the room knows: `done`, `fatal`, or where a bot still is. */
 function statusOf(bot: TrackedBot): string | null {
+  if (bot.deleted) return 'deleted';
   if (bot.phase === 'pending') return null;
   if (bot.phase === 'done' || bot.phase === 'fatal') return bot.phase;
   return bot.end?.code ?? bot.phase;

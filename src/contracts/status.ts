@@ -10,7 +10,11 @@ export const ROOM_STATES = [
   'recording',
   'backoff',
   'leaving',
+  /** Asked to leave again and again, and still in the call: a bot that bills until someone looks. */
+  'not_leaving',
   'collecting',
+  /** Artifacts are stored, but the manifest cannot be written yet (full disk, storage outage): retried until it is. */
+  'storage_unavailable',
   'recorded',
   'partial',
   'failed',
@@ -35,7 +39,7 @@ export interface RoomStatus {
 
 /** Answer of the meeting workflow's `status` query. */
 export interface MeetingStatus {
-  state: 'running' | 'ending' | 'reporting' | 'done';
+  state: 'running' | 'ending' | 'reporting' | 'storage_unavailable' | 'done';
   title?: string;
   rooms: { key: string; name: string; workflowId: string; outcome: RoomOutcome | null; reason: string | null }[];
 }

@@ -1,0 +1,98 @@
+/**
+ * Following one bot until it is done: events come as signals, and when they go quiet the bot is
+ * retrieved and reconciled. Once the room stops, the bot is asked to leave, and asked again while
+ * it stays, until Recall says it is done: a room never completes with its bot still billing.
+ */
+import { condition, log, metricMeter } from '@temporalio/workflow';
+import type { BotSnapshot } from '../activities';
+import { hasLeftCall, isTerminal, type TrackedBot } from './bot-tracker';
+import { failureMessage } from './failures';
+import { QuietTimer } from './quiet-timer';
+import type { Room } from './room';
+import { botCalls, pollCalls } from './room-activities';
+
+/** Leave requests after which a bot counts as one that will not leave (state `not_leaving`, a metric). */
+const STUCK_AFTER_LEAVES = 3;
+
+/** Retrieves the bot and feeds its status history to the room as events; a failed poll waits for the next. */
+export async function poll(room: Room, bot: TrackedBot): Promise<void> {
+  let snapshot: BotSnapshot;
+  try {
+    snapshot = await pollCalls.retrieveBot(bot.id);
+  } catch (err) {
+    log.warn('could not retrieve bot; will try again', { botId: bot.id, error: failureMessage(err) });
+    return;
+  }
+  for (const change of snapshot.statusChanges) {
+    room.deliver({
+      eventId: `poll:${bot.id}:${change.code}:${change.at}`,
+      event: `bot.${change.code}`,
+      botId: bot.id,
+      code: change.code,
+      subCode: change.subCode,
+      at: change.at,
+      source: 'poll',
+    });
+  }
+}
+
+/** Webhooks can be lost: after this much quiet, the bot is retrieved and reconciled. */
+function quietMs(room: Room, bot: TrackedBot): number {
+  const { policy, joinAt } = room.input;
+  if (room.stopping) return policy.pollJoiningSeconds * 1000;
+  if (bot.phase === 'pending' && joinAt) {
+    return Math.max(Date.parse(joinAt) - Date.now(), 0) + policy.pollJoiningSeconds * 1000;
+  }
+  return (bot.phase === 'in_call' ? policy.pollInCallSeconds : policy.pollJoiningSeconds) * 1000;
+}
+
+/**
+ * Asks the bot to leave (a scheduled bot not yet dispatched is deleted instead). A failed request is
+ * logged: the caller asks again after the leave timeout, for as long as the bot stays.
+ */
+async function askToLeave(room: Room, bot: TrackedBot, asked: number): Promise<void> {
+  room.setState(asked >= STUCK_AFTER_LEAVES ? 'not_leaving' : 'leaving');
+  if (asked === STUCK_AFTER_LEAVES) {
+    metricMeter
+      .createCounter('breakout_bots_not_leaving', 'bots', 'Bots still in the call after repeated leave requests.')
+      .add(1);
+    log.error('bot will not leave; asking again until it does', { botId: bot.id, requests: asked });
+  }
+  try {
+    const outcome = await botCalls.leaveBot(bot.id);
+    if (outcome === 'deleted') bot.deleted = true;
+  } catch (err) {
+    log.warn('leave request failed; asking again later', { botId: bot.id, error: failureMessage(err) });
+  }
+}
+
+/** Follows one bot until it is done, fatal or deleted, making it leave once the room is stopping. */
+export async function follow(room: Room, bot: TrackedBot): Promise<void> {
+  const { policy } = room;
+  const timer = new QuietTimer();
+  let lastHeard = Date.now();
+  let leaveRequests = 0;
+  let nextLeaveAt: number | undefined;
+  while (!isTerminal(bot)) {
+    if (!room.stopping && policy.leaveWhenRoomCloses && bot.leftBreakout) room.stop('breakout room closed');
+    if (room.stopping && !hasLeftCall(bot) && (nextLeaveAt === undefined || Date.now() >= nextLeaveAt)) {
+      await askToLeave(room, bot, ++leaveRequests);
+      nextLeaveAt = Date.now() + policy.leaveTimeoutSeconds * 1000;
+      if (isTerminal(bot)) break;
+    }
+    const quiet = quietMs(room, bot);
+    timer.armBy(Math.min(lastHeard + quiet, nextLeaveAt ?? Infinity));
+    const seenChanges = room.changes;
+    const seenTicks = timer.ticks;
+    const wasStopping = room.stopping;
+    await condition(() => room.changes !== seenChanges || timer.ticks !== seenTicks || room.stopping !== wasStopping);
+    if (room.changes !== seenChanges) {
+      lastHeard = Date.now();
+    } else if (Date.now() >= lastHeard + quiet) {
+      await poll(room, bot);
+      lastHeard = Date.now();
+    }
+  }
+  // `done` can arrive without the `call_ended` that says why: the bot's own history has it.
+  if (bot.phase === 'done' && !bot.end && !bot.deleted) await poll(room, bot);
+}
