@@ -3,7 +3,7 @@
  * helpers, registered into the webhook receiver's server when API_TOKEN is set.
  */
 import type { Client } from '@temporalio/client';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { addRoom, closeRoom, endMeeting, getMeetingStatus, startMeeting, TemporalUnavailableError } from '../client';
 import { addressOf } from '../client/connect';
@@ -34,7 +34,16 @@ interface ReasonBody {
   reason?: unknown;
 }
 
-const reasonOf = (body: ReasonBody | undefined) => (typeof body?.reason === 'string' ? body.reason : undefined);
+/** Free text lands in histories and logs: bounded, so a client cannot bloat either. */
+export const MAX_REASON_LENGTH = 500;
+
+class ReasonTooLongError extends Error {}
+
+const reasonOf = (body: ReasonBody | undefined) => {
+  if (typeof body?.reason !== 'string') return undefined;
+  if (body.reason.length > MAX_REASON_LENGTH) throw new ReasonTooLongError();
+  return body.reason;
+};
 
 export function meetingsApi(scope: FastifyInstance, options: MeetingsApiOptions, done: () => void): void {
   const { client, taskQueue } = options;
@@ -52,16 +61,38 @@ export function meetingsApi(scope: FastifyInstance, options: MeetingsApiOptions,
     }
   };
 
+  /**
+   * Answers with the helper's result, or with the status of the typed client error it threw. The
+   * reply is sent outside the try: a reply is thenable, and only the Temporal call is guarded.
+   */
+  const respond = async <T>(reply: FastifyReply, fn: () => Promise<T>, answer: (value: T) => FastifyReply) => {
+    let value: T;
+    try {
+      value = await temporal(fn);
+    } catch (error) {
+      return replyWithClientError(reply, error);
+    }
+    return answer(value);
+  };
+
   scope.addHook('onResponse', async (request, reply) => {
     requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
-  scope.addHook('preHandler', bearerAuth(options.apiToken));
-  scope.setErrorHandler((error: FastifyError, _request, reply) => {
+  // onRequest: before the body is read, so an unauthenticated client never gets a body buffered.
+  scope.addHook('onRequest', bearerAuth(options.apiToken));
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ReasonTooLongError) {
+      return reply
+        .code(400)
+        .send({ error: 'InvalidInput', field: 'reason', message: `at most ${MAX_REASON_LENGTH} characters` });
+    }
     // Malformed JSON and the like: fastify's own 4xx, in the API's error shape.
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: 'InvalidInput', field: 'body', message: error.message });
     }
-    throw error;
+    // The log keeps the cause; the answer says nothing about the internals.
+    request.log.error({ err: error }, 'HTTP API request failed');
+    return reply.code(500).send({ error: 'InternalError', message: 'internal error; see the server log' });
   });
 
   scope.post<{ Body: unknown }>('/meetings', async (request, reply) => {
@@ -69,52 +100,46 @@ export function meetingsApi(scope: FastifyInstance, options: MeetingsApiOptions,
     if (typeof meetingKey !== 'string') {
       return reply.code(400).send({ error: 'InvalidInput', field: 'meetingKey', message: 'is required' });
     }
-    try {
-      const started = await temporal(() => startMeeting(client, input, { meetingKey, taskQueue }));
-      return reply.code(started.created ? 201 : 200).send(started);
-    } catch (error) {
-      return replyWithClientError(reply, error);
-    }
+    return respond(
+      reply,
+      () => startMeeting(client, input, { meetingKey, taskQueue }),
+      (started) => reply.code(started.created ? 201 : 200).send(started),
+    );
   });
 
-  scope.get<{ Params: KeyParams }>('/meetings/:key', async (request, reply) => {
-    try {
-      return reply.send(await temporal(() => getMeetingStatus(client, request.params.key)));
-    } catch (error) {
-      return replyWithClientError(reply, error);
-    }
-  });
+  scope.get<{ Params: KeyParams }>('/meetings/:key', async (request, reply) =>
+    respond(
+      reply,
+      () => getMeetingStatus(client, request.params.key),
+      (status) => reply.send(status),
+    ),
+  );
 
-  scope.post<{ Params: KeyParams; Body: unknown }>('/meetings/:key/rooms', async (request, reply) => {
-    try {
-      const workflowId = await temporal(() => addRoom(client, request.params.key, request.body));
-      return reply.code(201).send({ workflowId });
-    } catch (error) {
-      return replyWithClientError(reply, error);
-    }
-  });
+  scope.post<{ Params: KeyParams; Body: unknown }>('/meetings/:key/rooms', async (request, reply) =>
+    respond(
+      reply,
+      () => addRoom(client, request.params.key, request.body),
+      (workflowId) => reply.code(201).send({ workflowId }),
+    ),
+  );
 
   scope.post<{ Params: RoomParams; Body: ReasonBody | undefined }>(
     '/meetings/:key/rooms/:room/close',
-    async (request, reply) => {
-      try {
-        const { key, room } = request.params;
-        await temporal(() => closeRoom(client, key, room, reasonOf(request.body)));
-        return reply.code(202).send({ status: 'closing' });
-      } catch (error) {
-        return replyWithClientError(reply, error);
-      }
-    },
+    async (request, reply) =>
+      respond(
+        reply,
+        () => closeRoom(client, request.params.key, request.params.room, reasonOf(request.body)),
+        () => reply.code(202).send({ status: 'closing' }),
+      ),
   );
 
-  scope.post<{ Params: KeyParams; Body: ReasonBody | undefined }>('/meetings/:key/end', async (request, reply) => {
-    try {
-      await temporal(() => endMeeting(client, request.params.key, reasonOf(request.body)));
-      return reply.code(202).send({ status: 'ending' });
-    } catch (error) {
-      return replyWithClientError(reply, error);
-    }
-  });
+  scope.post<{ Params: KeyParams; Body: ReasonBody | undefined }>('/meetings/:key/end', async (request, reply) =>
+    respond(
+      reply,
+      () => endMeeting(client, request.params.key, reasonOf(request.body)),
+      () => reply.code(202).send({ status: 'ending' }),
+    ),
+  );
 
   done();
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import type { MeetingWorkflow } from '../../src/client';
-import { buildWebhookServer, type WebhookServer } from '../../src/webhooks';
+import { buildWebhookServer, lazyTemporalClient, type WebhookServer } from '../../src/webhooks';
 import { FAST_POLICY } from '../../src/devstack/fast-policy';
 import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
@@ -12,6 +14,7 @@ let stack: Stack;
 let server: WebhookServer;
 let baseUrl: string;
 const apiToken = randomBytes(24).toString('hex');
+const registry = new Registry();
 
 before(async () => {
   stack = await startStack();
@@ -19,6 +22,7 @@ before(async () => {
     webhookSecret: stack.webhookSecret,
     client: stack.temporal.client,
     logger: pino({ level: 'silent' }),
+    registry,
     api: { apiToken, taskQueue: stack.taskQueue },
   });
   baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -50,6 +54,73 @@ test('401 without a token or with a wrong one; nothing is started', async () => 
   assert.equal((await api('POST', '/meetings', input, 'short')).status, 401);
   assert.equal((await api('GET', `/meetings/${key}`, undefined, null)).status, 401);
   assert.equal((await api('GET', `/meetings/${key}`)).status, 404, 'the meeting was never started');
+});
+
+test('the Bearer scheme is case-insensitive', async () => {
+  for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+    const response = await fetch(`${baseUrl}/meetings/${uniqueKey('absent')}`, {
+      headers: { authorization: `${scheme} ${apiToken}` },
+    });
+    assert.equal(response.status, 404, scheme);
+  }
+});
+
+test(
+  'an unauthenticated request gets 401 before its body is read, however large it claims to be',
+  { timeout: 30_000 },
+  async () => {
+    // 64 MiB announced, 1 KiB sent: an answer at all means the server did not wait for the body.
+    const { port } = new URL(baseUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/meetings',
+          headers: { 'content-type': 'application/json', 'content-length': 64 * 1024 * 1024 },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+      req.write(`{"padding":"${'x'.repeat(1024)}`);
+    });
+    assert.equal(status, 401);
+  },
+);
+
+test('a free-text reason is bounded', async () => {
+  const response = await api('POST', `/meetings/${uniqueKey('any')}/end`, { reason: 'x'.repeat(501) });
+  assert.equal(response.status, 400);
+  assert.equal(response.body.field, 'reason');
+});
+
+test('a 5xx answer carries no internal message', async () => {
+  const namespace = `no-such-namespace-${randomBytes(3).toString('hex')}`;
+  const client = lazyTemporalClient({ address: stack.temporal.address, namespace });
+  const broken = buildWebhookServer({
+    webhookSecret: stack.webhookSecret,
+    client,
+    logger: pino({ level: 'silent' }),
+    api: { apiToken, taskQueue: stack.taskQueue },
+  });
+  try {
+    const url = await broken.listen({ host: '127.0.0.1', port: 0 });
+    const response = await fetch(`${url}/meetings/${uniqueKey('any')}`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    });
+    const text = await response.text();
+    assert.equal(response.status, 500);
+    assert.equal(text.includes(namespace), false, `the answer names internals: ${text}`);
+    assert.deepEqual(JSON.parse(text), { error: 'InternalError', message: 'internal error; see the server log' });
+  } finally {
+    await broken.close();
+    await client.connection.close();
+  }
 });
 
 test('400 names the bad field', async () => {
@@ -138,7 +209,7 @@ test('start is idempotent on the key; status, add room (409 duplicate, 400 bad),
 });
 
 test('requests are counted by route pattern and status', async () => {
-  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  const metrics = await registry.metrics();
   assert.match(metrics, /breakout_api_requests_total\{route="\/meetings",status="201"\} [1-9]/);
   assert.match(metrics, /breakout_api_requests_total\{route="\/meetings\/:key",status="404"\} [1-9]/);
   assert.match(metrics, /breakout_api_requests_total\{route="\/meetings",status="401"\} [1-9]/);
