@@ -1,17 +1,20 @@
-/** The chaos run's table: what was planned, what survived, and every violated invariant. */
+/** The chaos run's tables: one per seed (what was planned, what survived, every violation), and totals. */
 import { formatTable } from '../support/table';
 import type { ChaosOutcome } from './scenario';
 
-const seconds = (ms: number | undefined) => (ms === undefined ? 'never (within 120 s)' : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms: number | undefined) => (ms === undefined ? 'never (a violation)' : `${(ms / 1000).toFixed(1)} s`);
+const selfExits = (o: ChaosOutcome, kind: string) => o.selfExits.filter((e) => e.process === kind).length;
 
 export function chaosTable(outcome: ChaosOutcome): string {
   const { report, config } = outcome;
   const rows: [string, string | number][] = [
     ['seed', config.seed],
-    ['meetings x rooms', `${config.meetings} x ${config.roomsPerMeeting}`],
-    ['rooms planned', report.roomsPlanned],
-    ['rooms finished', report.roomsFinished],
-    ['rooms lost', report.roomsLost],
+    [
+      'meetings x rooms',
+      `${config.meetings} recoverable${config.disruptions.map((d) => ` + ${d}`).join('')}, x ${config.roomsPerMeeting}`,
+    ],
+    ['room runs expected to report', report.roomsPlanned],
+    ['rooms lost (unreported, or not recorded/partial where recoverable)', report.roomsLost],
     [
       'room outcomes',
       Object.entries(report.outcomes)
@@ -21,19 +24,66 @@ export function chaosTable(outcome: ChaosOutcome): string {
     ['overlapping live bots', report.overlappingLiveBots],
     ['orphan bots', report.orphanBots],
     ['recordings expected', report.recordingsExpected],
-    ['recordings stored', report.recordingsStored],
-    ['checksum mismatches', report.checksumMismatches],
+    ['recordings stored and reported right', report.recordingsStored],
+    ['recordings missing', report.recordingsMissing],
+    ['size/sha256 mismatches', report.checksumMismatches],
     ['secrets found', report.secretsFound],
-    ['unexpected process exits', outcome.unexpectedExits.length],
+    ['worker self-exits', selfExits(outcome, 'worker')],
+    ['receiver self-exits', selfExits(outcome, 'receiver')],
+    ['Temporal server self-exits', selfExits(outcome, 'temporal')],
+    [
+      'faults that struck',
+      `${outcome.faultChecks.filter((c) => c.problem === undefined).length} of ${outcome.faultChecks.length}`,
+    ],
     ...outcome.recoveries.map((r, i): [string, string] => [`recovery ${i + 1}`, `${seconds(r.ms)}  (${r.fault})`]),
+    ['run took', `${outcome.seconds} s`],
   ];
-  const lines = [formatTable('Chaos run', rows)];
-  if (outcome.unexpectedExits.length > 0)
-    lines.push('Unexpected exits:', ...outcome.unexpectedExits.map((e) => `  ${e}`));
+  const lines = [
+    formatTable(`Chaos run, seed ${config.seed}`, rows),
+    'Timeline:',
+    ...outcome.timeline.map((t) => `  ${t}`),
+  ];
+  const missed = outcome.faultChecks.filter((c) => c.problem !== undefined);
+  if (missed.length === 0)
+    lines.push(`All ${outcome.faultChecks.length} scheduled faults struck (from the emulator's audit).`);
   lines.push(
-    report.violations.length === 0
+    outcome.violations.length === 0
       ? 'Every invariant held.'
-      : ['Violated invariants:', ...report.violations.map((v) => `  [${v.invariant}] ${v.detail}`)].join('\n'),
+      : ['Violated:', ...outcome.violations.map((v) => `  [${v.invariant}] ${v.detail}`)].join('\n'),
   );
   return lines.join('\n');
+}
+
+/** One line per seed and a total: the figures the README's chaos table reports. */
+export function seedsTable(outcomes: ChaosOutcome[]): string {
+  const header = [
+    'seed',
+    'rooms lost',
+    'recordings missing',
+    'worker self-exits',
+    'receiver/server self-exits',
+    'overlapping bots',
+    'orphans',
+    'other violations',
+    'seconds',
+  ];
+  // Violations the other columns do not count: wrong sizes or hashes, foreign artifacts, secrets,
+  // faults that never struck, recoveries that never came.
+  const counted = /^(1 |2 |3 |8 )|^4 nothing recorded lost$/;
+  const figures = (o: ChaosOutcome) => [
+    o.report.roomsLost,
+    o.report.recordingsMissing,
+    selfExits(o, 'worker'),
+    selfExits(o, 'receiver') + selfExits(o, 'temporal'),
+    o.report.overlappingLiveBots,
+    o.report.orphanBots,
+    o.violations.filter((v) => !counted.test(v.invariant)).length,
+    o.seconds,
+  ];
+  const rows = outcomes.map((o) => [String(o.config.seed), ...figures(o).map(String)]);
+  const sums = outcomes.map(figures).reduce((a, b) => a.map((v, i) => v + b[i]!), [0, 0, 0, 0, 0, 0, 0, 0]);
+  rows.push(['total', ...sums.map(String)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -1,30 +1,42 @@
 /**
- * A chaos run: several meetings with several rooms through real processes while a seeded schedule
- * kills workers, restarts Temporal and the receiver, and breaks webhooks, creates and bots; then
+ * A chaos run: meetings of rooms through real processes while a seeded schedule kills workers, the
+ * receiver and the Temporal server, breaks webhooks, creates, media downloads, leaves and bots, and
+ * operators cancel, terminate-and-restart and reset meetings. Then the meetings are ended through the
+ * product (endMeeting), every bot must be gone within a bound before the emulated meetings end, and
  * the invariants are checked. Shared by `npm run chaos` and the CI-sized test.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { MeetingResult } from '../../src/contracts';
-import type { EmulatedMeeting } from '../../src/emulator';
-import { benchMeetingSpec, FAST_POLICY } from '../support/meeting-spec';
-import { checkInvariants, type InvariantReport } from '../support/invariants-report';
-import { within } from '../support/within';
+import { LocalArtifactStore } from '../../src/artifacts/local-store';
+import { endMeetingSignal } from '../../src/contracts/messages';
+import { FAST_POLICY } from '../../src/devstack/fast-policy';
+import { orphanBots } from '../../test/support/invariants';
+import { checkInvariants, type InvariantReport, type Violation } from '../support/invariants-report';
+import { benchMeetingSpec } from '../support/meeting-spec';
 import { startProcessStack, type ProcessStack } from '../support/process-stack';
 import { msUntilAllAnswer, openWorkflows } from '../support/recovery';
-import { chaosSchedule, describeFault, type ChaosFault } from './schedule';
+import { confirmEmulatorFaults, type FaultCheck } from './confirm';
+import { cancelMidStart, resetRoom, ROOM_STOP_BOUND_MS, terminateAndRestart, type Confirm } from './disruptions';
+import { meetingReports, roomIdOf, settleRun, startRun, type ChaosMeeting } from './meetings';
+import { chaosSchedule, describeFault, type ChaosFault, type Disruption } from './schedule';
+import { Supervisor, type SelfExit } from './supervisor';
 
 export interface ChaosConfig {
   seed: number;
+  /** Meetings that meet only recoverable faults: every room must end recorded or partial. */
   meetings: number;
   roomsPerMeeting: number;
-  /** Real seconds each emulated meeting lasts. */
+  /** Real seconds from the start until the meetings are ended through the product. */
   meetingSeconds: number;
   timeScale: number;
   workers: number;
   workerKills: number;
   botCrashes: number;
+  temporalKills: number;
   /** Probability of each webhook fault per delivery. */
   webhookFaultRate: number;
+  mediaFaults: boolean;
+  /** Operator actions, each on a meeting of its own. */
+  disruptions: Disruption[];
 }
 
 export interface Recovery {
@@ -39,159 +51,289 @@ export interface ChaosOutcome {
   recoveries: Recovery[];
   /** What the schedule did, in order, with real offsets. */
   timeline: string[];
-  /** Worker or receiver processes that died without being killed (restarted, and reported). */
-  unexpectedExits: string[];
+  /** Processes that exited without being killed (each was started again, as a container would be). */
+  selfExits: SelfExit[];
+  faultChecks: FaultCheck[];
+  /** Each room run's outcome, and whether only recorded or partial were acceptable for it. */
+  rooms: { workflowId: string; run: string; outcome: string; recoverable: boolean }[];
+  /** Every violation: the invariants' and the run's own (self-exits, faults that never struck, recoveries). */
+  violations: Violation[];
+  seconds: number;
 }
 
-/** A meeting still open this long after its emulated end is reported lost, not waited on forever. */
-const RESULT_GRACE_MS = 180_000;
-/** Invariant 3's bound: bots reach done or fatal this soon after their meeting's result. */
-const ORPHAN_BOUND_MS = 60_000;
+/** Invariant 3's bound: after endMeeting, every bot reaches done or fatal this soon (the room's leave timeout and more). */
+const LEAVE_BOUND_MS = 60_000;
+/** A bot may outlive its room's close by this much (Recall's own leave after leave_call, with margin). */
+const AFTER_CLOSE_BOUND_MS = 15_000;
+/** Meeting runs still open this long after the emulated meetings ended are reported as such. */
+const RESULT_GRACE_MS = 120_000;
+const RECOVERY_TIMEOUT_MS = 120_000;
+/** A crash with no recording bot to pick is tried again this often, this many times. */
+const CRASH_RETRY_MS = 500;
+const CRASH_TRIES = 40;
 
 export async function runChaos(
   config: ChaosConfig,
   log: (line: string) => void = () => undefined,
 ): Promise<ChaosOutcome> {
+  const began = Date.now();
   const workerNames = Array.from({ length: config.workers }, (_, i) => `worker-${i + 1}`);
-  const schedule = chaosSchedule({
-    seed: config.seed,
-    meetingSeconds: config.meetingSeconds,
-    workerKills: config.workerKills,
-    workers: workerNames,
-    botCrashes: config.botCrashes,
-  });
   const timeline: string[] = [];
   const recoveries: Recovery[] = [];
-  const unexpectedExits: string[] = [];
+  const disruptionChecks: { fault: string; confirm: Confirm }[] = [];
+  const processChecks: FaultCheck[] = [];
   const stack: ProcessStack = await startProcessStack({
     emulator: { timeScale: config.timeScale, seed: config.seed },
     receiverLogLevel: 'debug',
   });
-  const killed = new Set<unknown>();
-  let closing = false;
-  // A worker that dies on its own is a finding: it is restarted so the run can go on, and reported.
-  const supervise = async (name: string): Promise<void> => {
-    const worker = await stack.startWorker(name);
-    void worker.exited.then((code) => {
-      if (closing || killed.has(worker)) return;
-      unexpectedExits.push(`${name} exited with ${code}: ${worker.output.join('').slice(-500)}`);
-      void supervise(name).catch((err: unknown) => unexpectedExits.push(`${name} restart failed: ${String(err)}`));
-    });
+  const store = new LocalArtifactStore(stack.artifactsDir);
+  const supervisor = new Supervisor(stack, log);
+  const note = (line: string) => {
+    timeline.push(line);
+    log(line);
   };
 
   try {
-    await stack.startReceiver();
-    for (const name of workerNames) await supervise(name);
+    supervisor.watchTemporal();
+    await supervisor.startReceiver();
+    for (const name of workerNames) await supervisor.startWorker(name);
     stack.emulator.faults.webhooks({
       drop: config.webhookFaultRate,
       duplicate: config.webhookFaultRate,
       reorder: config.webhookFaultRate,
     });
 
-    const planned = new Map<string, string[]>();
-    const meetings: EmulatedMeeting[] = [];
-    const startedAt = Date.now();
-    const runs: Promise<MeetingResult>[] = [];
-    for (let m = 1; m <= config.meetings; m++) {
-      const meeting = stack.emulator.createMeeting(
-        benchMeetingSpec(config.roomsPerMeeting, config.meetingSeconds * config.timeScale),
-      );
-      meetings.push(meeting);
-      const workflowId = await stack.startMeeting(
-        { meetingUrl: meeting.url, roomCount: config.roomsPerMeeting, title: `Chaos ${m}`, policy: FAST_POLICY },
-        `chaos-${config.seed}-${m}`,
-      );
-      planned.set(
-        workflowId,
-        Array.from({ length: config.roomsPerMeeting }, (_, i) => `${workflowId}/room/room-${i + 1}`),
-      );
-      const run = stack.client.workflow.getHandle(workflowId).result() as Promise<MeetingResult>;
-      void run.then(
-        () => log(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${workflowId} finished`),
-        () => undefined,
-      );
-      runs.push(run);
-    }
-    const allRooms = [...planned.values()].flat();
-    const results = Promise.allSettled(runs);
+    // The emulated meetings outlast the product's end and the orphan bound: only the product ends bots.
+    const emulatedSeconds = (config.meetingSeconds + LEAVE_BOUND_MS / 1000 + RESULT_GRACE_MS / 1000) * config.timeScale;
+    const roles: ChaosMeeting['role'][] = [
+      ...Array.from({ length: config.meetings }, () => 'recoverable' as const),
+      ...config.disruptions,
+    ];
+    const meetings: ChaosMeeting[] = roles.map((role, i) => {
+      const key = `chaos-${config.seed}-${role === 'recoverable' ? i + 1 : role}`;
+      const emulated = stack.emulator.createMeeting(benchMeetingSpec(config.roomsPerMeeting, emulatedSeconds));
+      return {
+        key,
+        workflowId: `meeting/${key}`,
+        role,
+        emulated,
+        input: {
+          meetingUrl: emulated.url,
+          roomCount: config.roomsPerMeeting,
+          title: `Chaos ${key}`,
+          policy: FAST_POLICY,
+        },
+        roomKeys: Array.from({ length: config.roomsPerMeeting }, (_, r) => `room-${r + 1}`),
+        runs: [],
+        earlyReports: [],
+      };
+    });
+    const recoverableRooms = meetings
+      .filter((m) => m.role === 'recoverable')
+      .flatMap((m) => m.roomKeys.map((k) => roomIdOf(m, k)));
+    const allRooms = meetings.flatMap((m) => m.roomKeys.map((k) => roomIdOf(m, k)));
+    const schedule = chaosSchedule({
+      seed: config.seed,
+      meetingSeconds: config.meetingSeconds,
+      workerKills: config.workerKills,
+      workers: workerNames,
+      botCrashes: config.botCrashes,
+      temporalKills: config.temporalKills,
+      rooms: recoverableRooms,
+      mediaFaults: config.mediaFaults,
+      disruptions: config.disruptions,
+    });
+    const ctx = { client: stack.client, taskQueue: stack.taskQueue, emulator: stack.emulator, store, log };
 
-    const measureRecovery = async (fault: string, at: number) => {
-      const open = await openWorkflows(stack.client, allRooms);
-      recoveries.push({ fault, ms: await msUntilAllAnswer(stack.client, open, at) });
+    // Bot-matched and counted faults are armed before any bot exists.
+    const faults = stack.emulator.faults;
+    const arm = (fault: ChaosFault): boolean => {
+      const match = (room: string) => ({ metadata: { workflowId: room } });
+      switch (fault.kind) {
+        case 'create-errors':
+          faults.failNextCreates(fault.count, fault.status, 1);
+          return true;
+        case 'lose-create-response':
+          faults.loseNextCreateResponses(1);
+          return true;
+        case 'media':
+          faults.mediaFault({ ...match(fault.room), count: fault.count }, fault.fault);
+          return true;
+        case 'late-processing':
+          faults.lateProcessing(match(fault.room), fault.seconds * config.timeScale);
+          return true;
+        case 'late-in-call-webhooks':
+          faults.lateInCallWebhooks(match(fault.room));
+          return true;
+        case 'redeliver-after-done':
+          faults.redeliverAfterDone(match(fault.room));
+          return true;
+        case 'fail-leave':
+          // Once per bot: the product must retry its leave; a leave that never works is not recoverable.
+          faults.failLeave({ ...match(fault.room), count: 'status' in fault.answer ? 2 : 1 }, fault.answer);
+          return true;
+        default:
+          return false;
+      }
     };
-    const measuring: Promise<void>[] = [];
+
+    const startedAt = Date.now();
+    const background: Promise<void>[] = [];
+    const measureRecovery = (fault: string, at: number) =>
+      background.push(
+        (async () => {
+          const open = await openWorkflows(stack.client, allRooms);
+          recoveries.push({ fault, ms: await msUntilAllAnswer(stack.client, open, at, RECOVERY_TIMEOUT_MS) });
+        })(),
+      );
+    const disrupt = (fault: string, meeting: ChaosMeeting, action: () => Promise<Confirm>) =>
+      background.push(
+        action().then(
+          (confirm) => void disruptionChecks.push({ fault, confirm }),
+          (err: unknown) => void disruptionChecks.push({ fault, confirm: () => `failed: ${String(err)}` }),
+        ),
+      );
+    const meetingOf = (role: Disruption) => meetings.find((m) => m.role === role)!;
+
+    const armed = new Set(schedule.filter((s) => s.atMs === 0 && arm(s.fault)).map((s) => s.fault));
+    for (const meeting of meetings)
+      if (meeting.role !== 'cancel-meeting-mid-start') await startRun(stack.client, stack.taskQueue, meeting);
+
     const apply = async (fault: ChaosFault): Promise<void> => {
-      const faults = stack.emulator.faults;
+      const what = describeFault(fault);
       switch (fault.kind) {
         case 'kill-worker': {
-          const worker = stack.workers.get(fault.worker);
-          killed.add(worker);
           const at = Date.now();
-          await stack.killWorker(fault.worker);
+          await supervisor.killWorker(fault.worker);
           await delay(fault.downMs);
-          await supervise(fault.worker);
-          measuring.push(measureRecovery(describeFault(fault), at));
+          await supervisor.startWorker(fault.worker);
+          measureRecovery(what, at);
           return;
         }
-        case 'restart-temporal': {
+        case 'restart-temporal':
+        case 'kill-temporal': {
           const at = Date.now();
-          await stack.restartTemporal();
-          measuring.push(measureRecovery(describeFault(fault), at));
+          const pid = stack.serverPid();
+          await supervisor.temporalDown(async () => {
+            if (fault.kind === 'restart-temporal') return stack.restartTemporal();
+            await stack.killTemporal();
+            await delay(fault.downMs);
+            await stack.startTemporal();
+          });
+          processChecks.push({
+            fault: what,
+            problem: stack.serverPid() !== pid ? undefined : 'the server kept its pid',
+          });
+          measureRecovery(what, at);
           return;
         }
         case 'restart-receiver':
-          killed.add(stack.receiver);
-          await stack.killReceiver();
+          await supervisor.killReceiver();
           await delay(fault.downMs);
-          await stack.startReceiver();
-          return;
-        case 'create-errors':
-          faults.failNextCreates(fault.count, fault.status, 1);
-          return;
-        case 'lose-create-response':
-          faults.loseNextCreateResponses(1);
+          await supervisor.startReceiver();
           return;
         case 'crash-recording-bot': {
-          const recording = stack.emulator.audit.bots().filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
-          const victim = recording[fault.pick % Math.max(recording.length, 1)];
-          if (victim) faults.crashBot(victim.id, 'bot_errored');
-          const line = `  victim: ${victim ? `${victim.metadata.workflowId} bot ${victim.id}` : 'none recording'}`;
-          timeline.push(line);
-          log(line);
+          // No bot recording right now: try again shortly, the same pick, so the seed still decides the victim.
+          for (let i = 0; i < CRASH_TRIES; i++) {
+            const recording = stack.emulator.audit
+              .bots()
+              .filter((b) => recoverableRooms.includes(b.metadata.workflowId ?? ''))
+              .filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
+            const victim = recording[fault.pick % Math.max(recording.length, 1)];
+            if (victim) {
+              faults.crashBot(victim.id, 'bot_errored');
+              note(`  victim: ${victim.metadata.workflowId} bot ${victim.id}`);
+              processChecks.push({
+                fault: `${what}: ${victim.id}`,
+                problem: stack.emulator.audit.faultHits().some((h) => h.fault === 'crash' && h.botId === victim.id)
+                  ? undefined
+                  : 'the crash did not strike',
+              });
+              return;
+            }
+            await delay(CRASH_RETRY_MS);
+          }
+          processChecks.push({
+            fault: what,
+            problem: `no bot was recording for ${(CRASH_TRIES * CRASH_RETRY_MS) / 1000} s`,
+          });
           return;
         }
+        case 'cancel-meeting-mid-start': {
+          const meeting = meetingOf(fault.kind);
+          disrupt(what, meeting, () => cancelMidStart(ctx, meeting));
+          return;
+        }
+        case 'terminate-and-restart': {
+          const meeting = meetingOf(fault.kind);
+          disrupt(what, meeting, () => terminateAndRestart(ctx, meeting));
+          return;
+        }
+        case 'reset-room': {
+          const meeting = meetingOf(fault.kind);
+          disrupt(what, meeting, () => resetRoom(ctx, meeting));
+          return;
+        }
+        default:
+          if (!arm(fault)) throw new Error(`unhandled fault ${what}`);
       }
     };
     for (const { atMs, fault } of schedule) {
       const wait = startedAt + atMs - Date.now();
       if (wait > 0) await delay(wait);
-      const line = `t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describeFault(fault)}`;
-      timeline.push(line);
-      log(line);
-      await apply(fault);
+      note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describeFault(fault)}`);
+      if (!armed.has(fault)) await apply(fault);
     }
 
-    // Let any meeting that outlives its emulated end finish, up to a bound.
-    const deadline = startedAt + config.meetingSeconds * 1000 + RESULT_GRACE_MS;
-    const settled = await within(results, deadline - Date.now());
-    for (const meeting of meetings) meeting.end();
-    await Promise.all(measuring);
-    const finished = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    log(`meetings finished: ${finished.length} of ${config.meetings}; waiting for bots to end`);
-    const orphanDeadline = Date.now() + ORPHAN_BOUND_MS;
-    const terminal = () =>
-      stack.emulator.audit.bots().every((b) => ['done', 'fatal'].includes(b.statuses.at(-1)?.code ?? ''));
-    while (!terminal() && Date.now() < orphanDeadline) await delay(250);
+    // End every meeting through the product, and give its bots a bound to be gone: orphans are
+    // counted before the emulated meetings end (which would make every bot leave on its own).
+    const endAt = startedAt + config.meetingSeconds * 1000;
+    if (endAt > Date.now()) await delay(endAt - Date.now());
+    await Promise.all(background.splice(0));
+    note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: endMeeting to every open meeting`);
+    for (const meeting of meetings.filter((m) => m.runs.length > 0)) {
+      const handle = stack.client.workflow.getHandle(meeting.workflowId, meeting.runs.at(-1)!.runId);
+      if ((await handle.describe()).status.name === 'RUNNING')
+        await handle.signal(endMeetingSignal, { reason: 'chaos: the meeting is over' });
+    }
+    const ours = () => stack.emulator.audit.bots().filter((b) => allRooms.includes(b.metadata.workflowId ?? ''));
+    const boundAt = Date.now() + LEAVE_BOUND_MS;
+    while (orphanBots(ours()).length > 0 && Date.now() < boundAt) await delay(250);
+    const liveAfterEnd = orphanBots(ours()).map((id) => {
+      const bot = stack.emulator.audit.bot(id);
+      return `${bot?.metadata.workflowId}: bot ${id} still ${bot?.statuses.at(-1)?.code ?? 'unknown'} ${LEAVE_BOUND_MS / 1000} s after endMeeting`;
+    });
+    note(
+      `t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${liveAfterEnd.length} bots live after the bound; ending the emulated meetings`,
+    );
+    for (const meeting of meetings) meeting.emulated.end();
+
+    const resultsBy = Date.now() + RESULT_GRACE_MS;
+    const started = meetings.filter((m) => m.runs.length > 0);
+    await Promise.all(started.map((m) => settleRun(stack.client, m, m.runs.at(-1)!, resultsBy - Date.now())));
+    const reports = (
+      await Promise.all(started.map((m) => meetingReports(stack.client, store, m, ROOM_STOP_BOUND_MS)))
+    ).flat();
+    const faultChecks = [
+      ...confirmEmulatorFaults(
+        schedule.map((s) => s.fault),
+        stack.emulator.audit,
+        config.webhookFaultRate,
+      ),
+      ...processChecks,
+      ...disruptionChecks.map((d) => ({ fault: d.fault, problem: d.confirm() })),
+    ];
     stack.emulator.faults.reset();
-    closing = true;
+    supervisor.close();
     log('checking invariants');
 
     const report = await checkInvariants({
       client: stack.client,
       taskQueue: stack.taskQueue,
-      planned,
-      results: finished,
+      reports,
       bots: stack.emulator.audit.bots(),
+      liveAfterEnd,
+      leaveBoundMs: AFTER_CLOSE_BOUND_MS,
       secrets: {
         'API key': stack.apiKey,
         'webhook secret': stack.webhookSecret,
@@ -199,9 +341,52 @@ export async function runChaos(
       },
       logs: stack.allProcesses.map((p, i) => ({ source: `the log of ${p.name} (#${i + 1})`, text: p.output.join('') })),
     });
-    return { config, report, recoveries, timeline, unexpectedExits };
+    const selfExits = supervisor.selfExits;
+    const violations: Violation[] = [
+      ...report.violations,
+      ...selfExits.map((e) => ({
+        invariant: '8 no process exits on its own',
+        detail: `${e.name} exited with ${e.code}${e.lastOutput ? `: ${e.lastOutput.slice(-300).replace(/\s+/g, ' ')}` : ''}`,
+      })),
+      ...supervisor.restartFailures.map((detail) => ({
+        invariant: '8 no process exits on its own',
+        detail: `restart failed: ${detail}`,
+      })),
+      ...faultChecks
+        .filter((c) => c.problem !== undefined)
+        .map((c) => ({ invariant: 'faults struck', detail: `${c.fault}: ${c.problem}` })),
+      ...recoveries
+        .filter((r) => r.ms === undefined)
+        .map((r) => ({
+          invariant: 'recovery',
+          detail: `${r.fault}: rooms never all answered within ${RECOVERY_TIMEOUT_MS / 1000} s`,
+        })),
+      ...meetings
+        .flatMap((m) => m.runs.map((run) => ({ m, run })))
+        .filter(({ run }) => run.status === 'RUNNING')
+        .map(({ m, run }) => ({
+          invariant: '1 no room lost',
+          detail: `${m.workflowId} run ${run.runId} still open ${RESULT_GRACE_MS / 1000} s after its meeting ended`,
+        })),
+    ];
+    return {
+      config,
+      report,
+      recoveries,
+      timeline,
+      selfExits,
+      faultChecks,
+      rooms: reports.map((r) => ({
+        workflowId: r.workflowId,
+        run: r.run,
+        outcome: (r.result ?? r.manifest)?.outcome ?? 'unreported',
+        recoverable: !r.allowed.includes('cancelled'),
+      })),
+      violations,
+      seconds: Math.round((Date.now() - began) / 1000),
+    };
   } finally {
-    closing = true;
+    supervisor.close();
     await stack.close();
   }
 }

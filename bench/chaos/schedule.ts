@@ -1,16 +1,34 @@
 /**
  * The chaos schedule: which fault strikes when, drawn from a seed, so a failing run can be replayed
- * exactly (process timing still varies; the faults and their order do not).
+ * exactly (process timing still varies; the faults, their targets and their order do not).
+ * Every fault here is recoverable: the rooms it touches must still end `recorded` or `partial`.
+ * The disruptions (cancel, terminate, reset) are operator actions; they have meetings of their own.
  */
 import { Prng } from '../../src/emulator/prng';
+
+/** What a media GET answers, as the emulator's `faults.mediaFault` takes it. */
+export type MediaFault =
+  { type: 'status'; status: number } | { type: 'reset'; afterBytes?: number } | { type: 'stall'; ms: number };
+
+export type LeaveFault = { status: number } | { code: 'cannot_command_unstarted_bot' };
+
+export type Disruption = 'cancel-meeting-mid-start' | 'terminate-and-restart' | 'reset-room';
 
 export type ChaosFault =
   | { kind: 'kill-worker'; worker: string; downMs: number }
   | { kind: 'restart-temporal' }
+  | { kind: 'kill-temporal'; downMs: number }
   | { kind: 'restart-receiver'; downMs: number }
   | { kind: 'create-errors'; status: 429 | 500 | 502 | 503; count: number }
   | { kind: 'lose-create-response' }
-  | { kind: 'crash-recording-bot'; pick: number };
+  | { kind: 'crash-recording-bot'; pick: number }
+  /** `room` is a room workflow ID: the fault matches its bots by metadata. */
+  | { kind: 'media'; room: string; fault: MediaFault; count: number }
+  | { kind: 'late-processing'; room: string; seconds: number }
+  | { kind: 'late-in-call-webhooks'; room: string }
+  | { kind: 'redeliver-after-done'; room: string }
+  | { kind: 'fail-leave'; room: string; answer: LeaveFault }
+  | { kind: Disruption };
 
 export interface ScheduledFault {
   /** Real milliseconds after the meetings started; a fault waits for the one before it. */
@@ -20,11 +38,17 @@ export interface ScheduledFault {
 
 export interface ScheduleOptions {
   seed: number;
-  /** Real seconds the emulated meetings last; faults land in its middle part. */
+  /** Real seconds until the meetings are ended through the product; faults land in its middle part. */
   meetingSeconds: number;
   workerKills: number;
   workers: string[];
   botCrashes: number;
+  /** SIGKILLs of the Temporal server (a graceful restart happens in every schedule). */
+  temporalKills: number;
+  /** Room workflow IDs that bot-matched faults (media, leave, late events) may pick. */
+  rooms: string[];
+  mediaFaults: boolean;
+  disruptions: Disruption[];
 }
 
 export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
@@ -32,14 +56,37 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
   const span = options.meetingSeconds * 1000;
   // Faults hit while bots join and record, and leave the last fifth for the meetings to end normally.
   const at = () => Math.round(span * (0.15 + 0.6 * prng.next()));
+  const room = () => options.rooms[prng.int(options.rooms.length)]!;
   const faults: ScheduledFault[] = [
     // The first creates meet a 429 burst, a 5xx burst and a create whose response is lost.
     { atMs: 0, fault: { kind: 'create-errors', status: 429, count: 2 + prng.int(3) } },
     { atMs: 0, fault: { kind: 'lose-create-response' } },
     { atMs: 0, fault: { kind: 'create-errors', status: ([500, 502, 503] as const)[prng.int(3)]!, count: 2 } },
+    // Bot-matched faults are armed before the bots exist, so they meet the bots' media and leaves.
+    { atMs: 0, fault: { kind: 'late-in-call-webhooks', room: room() } },
+    { atMs: 0, fault: { kind: 'redeliver-after-done', room: room() } },
+    {
+      atMs: 0,
+      fault: { kind: 'fail-leave', room: room(), answer: { status: ([500, 502, 503] as const)[prng.int(3)]! } },
+    },
+    { atMs: 0, fault: { kind: 'fail-leave', room: room(), answer: { code: 'cannot_command_unstarted_bot' } } },
     { atMs: at(), fault: { kind: 'restart-temporal' } },
     { atMs: at(), fault: { kind: 'restart-receiver', downMs: 1000 + prng.int(4000) } },
   ];
+  if (options.mediaFaults) {
+    // S3 under load: SlowDown once per file of one room; a reset mid-body; a slow (not dead) stream.
+    faults.push(
+      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'status', status: 503 }, count: 1 } },
+      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'reset', afterBytes: 64 }, count: 1 } },
+      {
+        atMs: 0,
+        fault: { kind: 'media', room: room(), fault: { type: 'stall', ms: 3000 + prng.int(4000) }, count: 1 },
+      },
+      { atMs: 0, fault: { kind: 'late-processing', room: room(), seconds: 5 + prng.int(10) } },
+    );
+  }
+  for (let i = 0; i < options.temporalKills; i++)
+    faults.push({ atMs: at(), fault: { kind: 'kill-temporal', downMs: 500 + prng.int(2500) } });
   for (let i = 0; i < options.workerKills; i++) {
     const worker = options.workers[prng.int(options.workers.length)]!;
     faults.push({ atMs: at(), fault: { kind: 'kill-worker', worker, downMs: 500 + prng.int(2500) } });
@@ -51,6 +98,12 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
     faults.push({ atMs, fault: { kind: 'create-errors', status: 503, count: 1 } });
     faults.push({ atMs, fault: { kind: 'lose-create-response' } });
   }
+  // The cancel strikes while its meeting's bots are being created; the others once bots record.
+  for (const kind of options.disruptions)
+    faults.push({
+      atMs: kind === 'cancel-meeting-mid-start' ? 0 : Math.round(span * (0.3 + 0.2 * prng.next())),
+      fault: { kind },
+    });
   return faults.sort((a, b) => a.atMs - b.atMs);
 }
 
@@ -59,7 +112,9 @@ export function describeFault(fault: ChaosFault): string {
     case 'kill-worker':
       return `SIGKILL worker ${fault.worker}, restart after ${fault.downMs} ms`;
     case 'restart-temporal':
-      return 'restart the Temporal dev server (same port and SQLite file)';
+      return 'restart the Temporal dev server gracefully (same port and SQLite file)';
+    case 'kill-temporal':
+      return `SIGKILL the Temporal dev server, restart after ${fault.downMs} ms (same port and SQLite file)`;
     case 'restart-receiver':
       return `SIGKILL the webhook receiver, restart after ${fault.downMs} ms`;
     case 'create-errors':
@@ -68,5 +123,28 @@ export function describeFault(fault: ChaosFault): string {
       return 'next create succeeds but its response is lost';
     case 'crash-recording-bot':
       return 'a recording bot goes fatal (bot_errored)';
+    case 'media': {
+      const what =
+        fault.fault.type === 'status'
+          ? `answer ${fault.fault.status}`
+          : fault.fault.type === 'reset'
+            ? `reset after ${fault.fault.afterBytes ?? 0} bytes`
+            : `stall ${fault.fault.ms} ms`;
+      return `media of ${fault.room}: the first ${fault.count} GET(s) of each file ${what}`;
+    }
+    case 'late-processing':
+      return `media of ${fault.room} stays processing ${fault.seconds} s after done`;
+    case 'late-in-call-webhooks':
+      return `in-call webhooks of ${fault.room} arrive after call_ended`;
+    case 'redeliver-after-done':
+      return `an old in_call_recording webhook of ${fault.room} is redelivered after done`;
+    case 'fail-leave':
+      return `leave_call of ${fault.room} answers ${'status' in fault.answer ? fault.answer.status : fault.answer.code}`;
+    case 'cancel-meeting-mid-start':
+      return 'cancel a meeting while its bots are being created';
+    case 'terminate-and-restart':
+      return 'terminate a meeting, then start it again under a new run';
+    case 'reset-room':
+      return 'reset a room workflow to before its bot was created';
   }
 }

@@ -61,8 +61,14 @@ export interface ProcessStack {
   killReceiver(): Promise<void>;
   /** The dev server's process id (it changes on restart). */
   serverPid(): number | undefined;
+  /** Resolves when the current dev server process ends, for whatever reason, with its code or signal. */
+  serverExited(): Promise<number | NodeJS.Signals | null>;
   /** Stops the dev server gracefully and starts it again on the same port and SQLite file. */
   restartTemporal(): Promise<void>;
+  /** SIGKILLs the dev server (no shutdown at all); `startTemporal` brings it back on its SQLite file. */
+  killTemporal(): Promise<void>;
+  /** Starts the dev server again after it died or was killed. */
+  startTemporal(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,9 +102,15 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
     ...(options.onServerLog ? { onLog: options.onServerLog } : {}),
   };
 
+  let serverExit: Promise<number | NodeJS.Signals | null> = Promise.resolve(null);
   const startServer = async () => {
     const started = await startDevServer(serverOptions);
     killOnExit(started.process);
+    const child = started.process;
+    serverExit = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
+      else child.once('exit', (code, signal) => resolve(signal ?? code));
+    });
     return started;
   };
   let server: DevServer = await startServer();
@@ -189,8 +201,16 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       await receiver?.exited;
     },
     serverPid: () => server.process.pid,
+    serverExited: () => serverExit,
     async restartTemporal() {
       await server.stop();
+      server = await startServer();
+    },
+    async killTemporal() {
+      server.process.kill('SIGKILL');
+      await serverExit;
+    },
+    async startTemporal() {
       server = await startServer();
     },
     async close() {

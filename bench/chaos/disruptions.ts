@@ -1,0 +1,130 @@
+/**
+ * What operators do to running meetings, as the chaos run does it: cancel a meeting while its bots
+ * are being created, terminate a meeting and start it again under a new run, reset a room workflow
+ * to before its bot was created. Each returns a check that says whether it struck as intended.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { LocalArtifactStore } from '../../src/artifacts/local-store';
+import type { Emulator } from '../../src/emulator';
+import { ANY_OUTCOME } from '../../test/support/invariants';
+import { readRoomManifest, roomIdOf, roomResultOf, startRun, type ChaosMeeting } from './meetings';
+
+export interface DisruptionContext {
+  client: Client;
+  taskQueue: string;
+  emulator: Emulator;
+  store: LocalArtifactStore;
+  log: (line: string) => void;
+}
+
+/** Undefined when the disruption struck as intended, else why not. */
+export type Confirm = () => string | undefined;
+
+const EventType = temporal.api.enums.v1.EventType;
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+/** Recall answers creates this slowly while the cancel lands, so the creates are in flight then. */
+const SLOW_CREATE_MS = 2500;
+/** A cancelled or terminated meeting's rooms must have stopped (left, collected, reported) within this. */
+export const ROOM_STOP_BOUND_MS = 90_000;
+
+async function createBotInFlight(client: Client, workflowIds: string[]): Promise<boolean> {
+  for (const id of workflowIds) {
+    try {
+      const { raw } = await client.workflow.getHandle(id).describe();
+      if (raw.pendingActivities?.some((a) => a.activityType?.name === 'createBot' && a.state === STARTED)) return true;
+    } catch {
+      // Not started yet.
+    }
+  }
+  return false;
+}
+
+/**
+ * Starts the meeting while Recall answers creates slowly and cancels it once a room's createBot is in
+ * flight: the bots those creates make must still be left (and collected), and the meeting must still
+ * report every room and write its manifest.
+ */
+export async function cancelMidStart(ctx: DisruptionContext, meeting: ChaosMeeting): Promise<Confirm> {
+  const roomIds = meeting.roomKeys.map((k) => roomIdOf(meeting, k));
+  ctx.emulator.faults.slowResponses(SLOW_CREATE_MS);
+  let cancelledAt: number | undefined;
+  try {
+    await startRun(ctx.client, ctx.taskQueue, meeting);
+    const deadline = Date.now() + 30_000;
+    while (!(await createBotInFlight(ctx.client, roomIds)) && Date.now() < deadline) await delay(50);
+    await ctx.client.workflow.getHandle(meeting.workflowId).cancel();
+    cancelledAt = Date.now();
+    ctx.log(`  cancelled ${meeting.workflowId} with creates in flight`);
+    await delay(SLOW_CREATE_MS);
+  } finally {
+    ctx.emulator.faults.slowResponses(0);
+  }
+  return () => {
+    const late = ctx.emulator.audit
+      .bots()
+      .filter(
+        (b) => roomIds.includes(b.metadata.workflowId ?? '') && b.createdAt > (cancelledAt ?? Number.POSITIVE_INFINITY),
+      );
+    return late.length > 0 ? undefined : `no bot of ${meeting.workflowId} was created after the cancel landed`;
+  };
+}
+
+/**
+ * Terminates the meeting (its rooms get a cancel request from the parent close policy), waits for
+ * every room to stop and keeps what it reported, then starts the meeting again under the same ID.
+ */
+export async function terminateAndRestart(ctx: DisruptionContext, meeting: ChaosMeeting): Promise<Confirm> {
+  const first = meeting.runs.at(-1)!;
+  await ctx.client.workflow.getHandle(meeting.workflowId, first.runId).terminate('chaos: terminate-and-restart');
+  first.status = 'TERMINATED';
+  const stopped = await Promise.all(
+    meeting.roomKeys.map(async (key) => {
+      const workflowId = roomIdOf(meeting, key);
+      const result = await roomResultOf(ctx.client, workflowId, ROOM_STOP_BOUND_MS);
+      meeting.earlyReports.push({
+        workflowId,
+        run: `run 1 of ${meeting.key} (terminated)`,
+        startedAt: first.startedAt,
+        result,
+        manifest: await readRoomManifest(ctx.store, meeting, key),
+        allowed: ANY_OUTCOME,
+      });
+      return result !== undefined;
+    }),
+  );
+  ctx.log(`  ${stopped.filter(Boolean).length} of ${stopped.length} rooms reported after the terminate; restarting`);
+  const second = await startRun(ctx.client, ctx.taskQueue, meeting);
+  return () => (second.runId !== first.runId ? undefined : 'the restart did not make a new run');
+}
+
+/**
+ * Resets the first room's workflow to the workflow task that scheduled its first createBot, so the
+ * new run creates (or adopts) its bot again while the first bot is live.
+ */
+export async function resetRoom(ctx: DisruptionContext, meeting: ChaosMeeting): Promise<Confirm> {
+  const workflowId = roomIdOf(meeting, meeting.roomKeys[0]!);
+  const handle = ctx.client.workflow.getHandle(workflowId);
+  const { runId } = await handle.describe();
+  const events = (await handle.fetchHistory()).events ?? [];
+  const create = events.findIndex(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === 'createBot',
+  );
+  const point = events
+    .slice(0, Math.max(create, 0))
+    .findLast((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  if (create < 0 || !point?.eventId) return () => `${workflowId} had scheduled no createBot to reset to before`;
+  const { runId: newRunId } = await ctx.client.workflowService.resetWorkflowExecution({
+    namespace: ctx.client.options.namespace,
+    workflowExecution: { workflowId, runId },
+    reason: 'chaos: reset to before bot creation',
+    workflowTaskFinishEventId: point.eventId,
+    requestId: randomUUID(),
+  });
+  ctx.log(`  reset ${workflowId} to event ${String(point.eventId)}: run ${newRunId}`);
+  return () => (newRunId && newRunId !== runId ? undefined : `the reset of ${workflowId} made no new run`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The meetings of a chaos run: each has a role (recoverable, or the operator disruption it is for),
+ * its emulated Zoom meeting and every run of its meeting workflow, and can say what its rooms reported.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { MeetingInput, MeetingResult, RoomResult } from '../../src/contracts';
+import type { LocalArtifactStore } from '../../src/artifacts/local-store';
+import type { EmulatedMeeting } from '../../src/emulator';
+import { ANY_OUTCOME, RECOVERABLE, type RoomReport } from '../../test/support/invariants';
+import { within } from '../support/within';
+import type { Disruption } from './schedule';
+
+export interface MeetingRun {
+  runId: string;
+  /** Epoch ms. */
+  startedAt: number;
+  result?: MeetingResult;
+  /** How the run closed (COMPLETED, CANCELED, TERMINATED, …), once it did. */
+  status?: string;
+}
+
+export interface ChaosMeeting {
+  key: string;
+  workflowId: string;
+  role: 'recoverable' | Disruption;
+  emulated: EmulatedMeeting;
+  input: MeetingInput;
+  roomKeys: string[];
+  runs: MeetingRun[];
+  /** Reports of a run that ended early (a terminated run's rooms), read before a restart overwrites them. */
+  earlyReports: RoomReport[];
+}
+
+export const roomIdOf = (meeting: ChaosMeeting, roomKey: string) => `${meeting.workflowId}/room/${roomKey}`;
+
+export async function startRun(client: Client, taskQueue: string, meeting: ChaosMeeting): Promise<MeetingRun> {
+  const startedAt = Date.now();
+  const handle = await client.workflow.start('meetingWorkflow', {
+    taskQueue,
+    workflowId: meeting.workflowId,
+    args: [meeting.input],
+  });
+  const run: MeetingRun = { runId: handle.firstExecutionRunId, startedAt };
+  meeting.runs.push(run);
+  return run;
+}
+
+/** Waits up to `ms` for a run to close and records its status and result. */
+export async function settleRun(client: Client, meeting: ChaosMeeting, run: MeetingRun, ms: number): Promise<void> {
+  const handle = client.workflow.getHandle(meeting.workflowId, run.runId);
+  const result = await within(
+    (handle.result() as Promise<MeetingResult>).then(
+      (value) => ({ value }),
+      (err: unknown) => ({ err }),
+    ),
+    ms,
+  );
+  if (result && 'value' in result) run.result = result.value;
+  else if (result && !(result.err instanceof WorkflowFailedError))
+    throw result.err instanceof Error ? result.err : new Error(String(result.err));
+  run.status = (await handle.describe()).status.name;
+}
+
+async function readJson<T>(uri: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(fileURLToPath(uri), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A room workflow's own result (the run chain that follows `runId`), when it completed within `ms`. */
+export async function roomResultOf(
+  client: Client,
+  workflowId: string,
+  ms: number,
+  runId?: string,
+): Promise<RoomResult | undefined> {
+  const settled = await within(
+    (client.workflow.getHandle(workflowId, runId).result() as Promise<RoomResult>).catch(() => undefined),
+    ms,
+  );
+  return settled ?? undefined;
+}
+
+export function roomManifestUri(store: LocalArtifactStore, meeting: ChaosMeeting, roomKey: string): string {
+  return store.uriOf({ meetingWorkflowId: meeting.workflowId, roomKey, name: 'room.json' });
+}
+
+/** The room manifest (room.json) as it is on disk now. */
+export const readRoomManifest = (store: LocalArtifactStore, meeting: ChaosMeeting, roomKey: string) =>
+  readJson<RoomResult>(roomManifestUri(store, meeting, roomKey));
+
+/**
+ * What every room of the meeting's last run reported: from the meeting's result and its manifest.json.
+ * A cancelled meeting may close without a result; its rooms' own results stand in, and its manifest
+ * must still be written. Rooms of a recoverable meeting (or a restarted one's new run, or a reset
+ * room's meeting) must end recorded or partial; a cancelled meeting's rooms may be cancelled.
+ */
+export async function meetingReports(
+  client: Client,
+  store: LocalArtifactStore,
+  meeting: ChaosMeeting,
+  ms: number,
+): Promise<RoomReport[]> {
+  const run = meeting.runs.at(-1)!;
+  const manifest = await readJson<MeetingResult>(
+    store.uriOf({ meetingWorkflowId: meeting.workflowId, name: 'manifest.json' }),
+  );
+  const allowed = meeting.role === 'cancel-meeting-mid-start' ? ANY_OUTCOME : RECOVERABLE;
+  const reports: RoomReport[] = [...meeting.earlyReports];
+  for (const key of meeting.roomKeys) {
+    const workflowId = roomIdOf(meeting, key);
+    const fromMeeting = run.result?.rooms.find((r) => r.workflowId === workflowId);
+    const result = fromMeeting ?? (run.status === 'COMPLETED' ? undefined : await roomResultOf(client, workflowId, ms));
+    reports.push({
+      workflowId,
+      run: meeting.runs.length > 1 ? `run ${meeting.runs.length} of ${meeting.key}` : meeting.key,
+      startedAt: run.startedAt,
+      result,
+      manifest: manifest?.rooms.find((r) => r.workflowId === workflowId),
+      allowed,
+    });
+  }
+  return reports;
+}
