@@ -10,7 +10,15 @@ import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
 import { Agent, type Dispatcher, request } from 'undici';
 import { type z } from 'zod';
-import { type Download, sizeLimitedStream, tooLargeError } from './download';
+import {
+  type Download,
+  downloadRefused,
+  downloadTargetProblem,
+  isLoopbackHost,
+  publicOnlyLookup,
+  sizeLimitedStream,
+  tooLargeError,
+} from './download';
 import { RecallApiError, RecallErrorCode } from './errors';
 import { recallLogRedactPaths } from './logging';
 import { DEFAULT_RECALL_REGION, type RecallRegion, regionBaseUrl } from './regions';
@@ -101,6 +109,15 @@ function segment(id: string): string {
   return encodeURIComponent(id);
 }
 
+/** The error `publicOnlyLookup` fails a connection with, however undici wraps it. */
+function isRefusedLookup(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if ((current as NodeJS.ErrnoException).code === 'EDOWNLOADREFUSED') return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 function isoDate(value: string | Date): string {
   return typeof value === 'string' ? value : value.toISOString();
 }
@@ -111,6 +128,10 @@ export class RecallClient {
   readonly #timeoutMs: number;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  /** Media downloads: connects only to public addresses, whatever a name resolves to. */
+  readonly #mediaDispatcher: Dispatcher;
+  /** The one origin media may come from over http or loopback: a loopback base URL (the emulator). */
+  readonly #trustedMediaOrigin: string | undefined;
   readonly #log: Logger;
   readonly #redactor: Redactor;
 
@@ -128,6 +149,8 @@ export class RecallClient {
     if (!(this.#timeoutMs > 0)) throw new TypeError('RecallClient timeoutMs must be positive');
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? new Agent();
+    this.#mediaDispatcher = new Agent({ connect: { lookup: publicOnlyLookup } });
+    this.#trustedMediaOrigin = isLoopbackHost(base.hostname) ? base.origin : undefined;
     this.#redactor = new Redactor([options.apiKey]);
     this.#log = (options.logger ?? pino({ enabled: false })).child(
       { component: 'recall-client' },
@@ -137,6 +160,7 @@ export class RecallClient {
 
   /** Closes the connection pool, if the client created it. */
   async close(): Promise<void> {
+    await this.#mediaDispatcher.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
@@ -270,17 +294,18 @@ export class RecallClient {
   /**
    * Streams a pre-signed media URL. No Authorization header: the URL is the credential, and it
    * lives on a storage host, not on Recall's API. A 403 means the URL expired (they last 6 hours):
-   * re-retrieve the bot or recording for a fresh one.
+   * re-retrieve the bot or recording for a fresh one. Only https to public addresses, and no
+   * redirects (undici's request follows none): see `downloadTargetProblem` in download.ts.
    */
   async download(url: string, opts: DownloadOptions): Promise<Download> {
     const target = new URL(url);
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-      throw new TypeError(`download URL must be http(s), got ${target.protocol}`);
-    }
     if (!(opts.maxBytes >= 0)) throw new TypeError('download maxBytes must be a non-negative number');
     // Host and path only: the query string is the pre-signed signature.
     const ctx: CallContext = { method: 'GET', path: `${target.host}${target.pathname}` };
     const started = performance.now();
+    const problem = downloadTargetProblem(target, this.#trustedMediaOrigin);
+    if (problem) throw this.#logged(ctx, started, downloadRefused(ctx, problem));
+    const dispatcher = target.origin === this.#trustedMediaOrigin ? this.#dispatcher : this.#mediaDispatcher;
 
     const idle = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -293,13 +318,14 @@ export class RecallClient {
     const failure = (error: unknown): Error => {
       if (opts.signal?.aborted) return opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
       if (error instanceof RecallApiError) return error;
+      if (isRefusedLookup(error)) return downloadRefused(ctx, `${target.hostname} resolves to a non-public address`);
       return idle.signal.aborted ? timeoutError(ctx, this.#timeoutMs) : networkError(ctx, error, this.#redactor);
     };
 
     restartIdleTimer();
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(target, { method: 'GET', dispatcher: this.#dispatcher, signal });
+      response = await request(target, { method: 'GET', dispatcher, signal });
     } catch (error) {
       stopIdleTimer();
       throw this.#logged(ctx, started, failure(error));

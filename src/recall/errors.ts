@@ -24,6 +24,8 @@ export const RecallErrorCode = {
   invalidResponse: 'invalid_response',
   downloadUrlExpired: 'download_url_expired',
   tooLarge: 'too_large',
+  /** A media URL that is not https, or that points into a private, loopback or link-local network. */
+  downloadRefused: 'download_refused',
 } as const;
 
 export class RecallApiError extends Error {
