@@ -56,11 +56,15 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async put(key: ArtifactKey, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
+    // Until the pipeline below listens, a body that fails (a reset while the directories are made)
+    // would emit an error nobody handles, and Node would end the process; its error is kept instead.
+    body.on('error', () => undefined);
     const path = this.pathOf(key);
     const dir = dirname(path);
     try {
       await this.#makeDirectories(dir);
       if (options.expectedBytes !== undefined) await this.#ensureSpace(dir, options.expectedBytes, key.name);
+      if (body.errored) throw body.errored;
     } catch (err) {
       // An unread body would hold its connection open until the server gives up.
       body.destroy();
