@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BotFaults } from './faults';
-import { breakoutEventData, type BreakoutEvent } from './breakout-events';
+import { type BreakoutEvent, breakoutEventPayload } from './breakout-events';
 import { type EmulatedClock, isoMicro } from './clock';
 import type { Meeting, MeetingObserver, Person, Room } from './meeting';
 import type { Prng } from './prng';
@@ -8,7 +8,7 @@ import { Recording, type TranscriptArtifact } from './recording';
 import type { Scheduled, Scheduler } from './scheduler';
 import { type AutomaticLeave, type CreateBotBody, DEFAULT_AUTOMATIC_LEAVE, DEFAULT_RECORDING_CONFIG } from './schemas';
 import { Timing } from './timing';
-import type { AuditBot, FaultHit, FaultStage } from './types';
+import type { AuditBot, BreakoutEventsMode, FaultHit, FaultStage } from './types';
 import type { WebhookMessage } from './webhooks';
 import type { ZoomMeetingRef } from './zoom-url';
 
@@ -17,6 +17,7 @@ export interface BotContext {
   scheduler: Scheduler;
   prng: Prng;
   seed: number;
+  breakoutEvents: BreakoutEventsMode;
   logger: Logger;
   meetings: Map<string, Meeting>;
   /** Queues a webhook; the message, unless it was dropped, so that it can be redelivered. */
@@ -83,6 +84,8 @@ export class Bot implements MeetingObserver {
   private seenSomeone = false;
   private callJoinedAt = 0;
   private recordingWanted: boolean;
+  /** Zoom's host refused local recording: the bot never records. */
+  private permissionRefused = false;
   private active: Recording | undefined;
   private readonly timers = new Map<string, Scheduled>();
 
@@ -319,6 +322,7 @@ export class Bot implements MeetingObserver {
 
   private maybeStartRecording(): void {
     if (this.phase !== 'in_call' || this.active || !this.recordingWanted || this.timers.has('record')) return;
+    if (this.permissionRefused) return;
     this.timer('record', Timing.recordingStartSeconds, () => this.startRecording());
   }
 
@@ -326,6 +330,8 @@ export class Bot implements MeetingObserver {
     if (this.phase !== 'in_call' || this.active) return;
     const onJoin = (this.recordingConfig?.start_recording_on ?? 'participant_join') !== 'call_join';
     if (onJoin && this.visible.size === 0 && this.recordingWanted && this.recordingConfig !== null) return;
+    const denied = this.faults.recordingPermissionDenied ?? this.meeting!.recordingPermissionDenied;
+    if (denied !== undefined) return this.refusePermission(denied);
     const now = this.ctx.clock.now();
     const id = this.ctx.prng.uuid();
     const audit = { id, startedAt: Date.now(), artifacts: [] };
@@ -351,6 +357,17 @@ export class Bot implements MeetingObserver {
     this.faultAt('in_call_recording');
     const cap = this.automaticLeave.in_call_recording_timeout;
     if (cap) this.timer('recordingTimeout', cap, () => this.leave('timeout_exceeded_in_call_recording'));
+  }
+
+  /** The bot asked the host for local-recording permission and was refused (reference §3, §7). */
+  private refusePermission(subCode: string): void {
+    if (this.permissionRefused) return;
+    this.permissionRefused = true;
+    this.ctx.faultHit({ fault: 'recording_permission_denied', botId: this.id, detail: subCode });
+    this.status('recording_permission_denied', subCode);
+    this.timer('permissionDenied', this.automaticLeave.recording_permission_denied_timeout, () =>
+      this.leave('timeout_exceeded_recording_permission_denied'),
+    );
   }
 
   newTranscript(
@@ -476,8 +493,14 @@ export class Bot implements MeetingObserver {
   }
 
   private breakoutEvent(event: BreakoutEvent, room: Room): void {
-    const data = breakoutEventData(event, room, isoMicro(this.ctx.clock.now()));
-    this.ctx.emit(event, { data, bot: this.ref() }, this);
+    const payload = breakoutEventPayload(
+      this.ctx.breakoutEvents,
+      event,
+      room,
+      isoMicro(this.ctx.clock.now()),
+      this.ref(),
+    );
+    if (payload) this.ctx.emit(event, payload, this);
   }
 
   private recordingEvent(event: string, recording: Recording): void {

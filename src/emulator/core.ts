@@ -10,7 +10,7 @@ import type { Recording, TranscriptArtifact } from './recording';
 import { Scheduler } from './scheduler';
 import type { CreateBotBody } from './schemas';
 import { Timing } from './timing';
-import type { EmulatedMeeting, MediaFault, MeetingSpec } from './types';
+import type { BreakoutEventsMode, EmulatedMeeting, MediaFault, MeetingSpec } from './types';
 import { WebhookDispatcher } from './webhooks';
 import { parseZoomUrl } from './zoom-url';
 
@@ -22,6 +22,7 @@ export interface CoreOptions {
   webhookHeaderStyle: 'standard' | 'svix';
   adHocPoolSize: number;
   downloadUrlTtlSeconds: number;
+  breakoutEvents: BreakoutEventsMode;
   logger: Logger;
   baseUrl: () => string;
 }
@@ -81,6 +82,7 @@ export class EmulatorCore {
       scheduler: this.scheduler,
       prng: this.prng,
       seed: o.seed,
+      breakoutEvents: o.breakoutEvents,
       logger: o.logger,
       meetings: this.meetings,
       emit: (event, data, bot) => this.webhooks.emit(event, data, bot.id, bot.faults.dropWebhooks),

@@ -6,6 +6,8 @@ import { DEFAULT_RATE_LIMITS } from './rate-limit';
 import type { Emulator, EmulatorOptions } from './types';
 
 const SIX_HOURS = 6 * 60 * 60;
+/** Recall does not document its page size; 50 is a guess (README, assumption 12). */
+const DEFAULT_LIST_PAGE_SIZE = 50;
 
 /** Starts a Recall.ai API emulator with simulated Zoom meetings on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
@@ -20,6 +22,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     webhookHeaderStyle: options.webhookHeaderStyle ?? 'standard',
     adHocPoolSize: options.adHocPoolSize ?? Infinity,
     downloadUrlTtlSeconds: options.downloadUrlTtlSeconds ?? SIX_HOURS,
+    breakoutEvents: options.breakoutEvents ?? 'standard',
     logger,
     baseUrl: () => baseUrl,
   });
@@ -27,6 +30,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     core,
     apiKey: options.apiKey,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+    listPageSize: Math.max(1, Math.floor(options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE)),
     logger,
     baseUrl: () => baseUrl,
   });

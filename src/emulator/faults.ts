@@ -31,6 +31,8 @@ export interface BotFaults {
   lateProcessingSeconds: number;
   holdInCallWebhooks: boolean;
   redeliverAfterDone: boolean;
+  /** The recording_permission_denied sub code, when Zoom's host refuses this bot local recording. */
+  recordingPermissionDenied: string | undefined;
 }
 
 export function noBotFaults(): BotFaults {
@@ -40,6 +42,7 @@ export function noBotFaults(): BotFaults {
     lateProcessingSeconds: 0,
     holdInCallWebhooks: false,
     redeliverAfterDone: false,
+    recordingPermissionDenied: undefined,
   };
 }
 
@@ -110,6 +113,10 @@ export class FaultState implements Faults {
 
   redeliverAfterDone(match: BotMatch): void {
     this.botRule(match, true, (f) => (f.redeliverAfterDone = true));
+  }
+
+  recordingPermissionDenied(match: BotMatch, subCode = 'zoom_local_recording_request_denied_by_host'): void {
+    this.botRule(match, true, (f) => (f.recordingPermissionDenied = subCode));
   }
 
   failLeave(match: BotMatch, fault: LeaveFailure): void {

@@ -9,6 +9,7 @@ export type {
   AuditLog,
   AuditRecording,
   BotMatch,
+  BreakoutEventsMode,
   BreakoutRoomSpec,
   EmulatedMeeting,
   Emulator,

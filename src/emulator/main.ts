@@ -4,6 +4,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { startEmulator } from './emulator';
 import { meetingSpecSchema } from './http/control-routes';
+import type { BreakoutEventsMode } from './types';
 
 const number = (name: string) => (value: string) => {
   const n = Number(value);
@@ -47,6 +48,12 @@ export function emulatorCommand(): Command {
         .choices(['standard', 'svix'])
         .default('standard'),
     )
+    .addOption(
+      new Option('--breakout-events <mode>', 'bot.breakout_room_* webhooks: standard, alternate shape, or none')
+        .env('EMULATOR_BREAKOUT_EVENTS')
+        .choices(['standard', 'alternate', 'none'])
+        .default('standard'),
+    )
     .addOption(new Option('--meeting <file...>', 'JSON MeetingSpec file(s) (one spec or an array) to create at start'))
     .action(async (opts: CliOptions) => {
       await runEmulator(opts);
@@ -61,6 +68,7 @@ interface CliOptions {
   timeScale: number;
   seed: number;
   headerStyle: 'standard' | 'svix';
+  breakoutEvents: BreakoutEventsMode;
   meeting?: string[];
 }
 
@@ -76,6 +84,7 @@ async function runEmulator(opts: CliOptions): Promise<void> {
     webhookSecret: opts.webhookSecret,
     webhookUrls,
     webhookHeaderStyle: opts.headerStyle,
+    breakoutEvents: opts.breakoutEvents,
     timeScale: opts.timeScale,
     seed: opts.seed,
     logger,

@@ -59,6 +59,7 @@ export class Meeting {
   readonly waitingRoom: 'off' | 'admit' | 'never_admit';
   readonly admitAfterSeconds: number;
   readonly hostPlacement: 'by_bot_name' | 'none';
+  readonly recordingPermissionDenied: string | undefined;
   endedAt: number | undefined;
   private readonly observers = new Set<MeetingObserver>();
   private readonly timers: Scheduled[] = [];
@@ -76,6 +77,7 @@ export class Meeting {
     this.waitingRoom = spec.waitingRoom ?? 'off';
     this.admitAfterSeconds = spec.admitAfterSeconds ?? 5;
     this.hostPlacement = spec.hostPlacement ?? 'by_bot_name';
+    this.recordingPermissionDenied = spec.recordingPermissionDenied;
     this.createdAt = clock.now();
     this.startAt = this.createdAt + (spec.startsAfterSeconds ?? 0) * 1000;
     this.rooms = spec.breakoutRooms.map((room, i) => ({

@@ -1,7 +1,10 @@
 export type RateCategory = 'create' | 'list' | 'default';
 
-/** Recall's base limits per workspace and minute (reference §6). */
-export const DEFAULT_RATE_LIMITS: Record<RateCategory, number> = { create: 60, list: 60, default: 300 };
+/**
+ * Recall's base limits per workspace and minute (reference §0 and §6): Create Bot 120 (the current
+ * API reference; pages from mid-2025 said 60), List Bots 60, every other bot endpoint 300.
+ */
+export const DEFAULT_RATE_LIMITS: Record<RateCategory, number> = { create: 120, list: 60, default: 300 };
 
 /**
  * Token buckets per endpoint category, refilled continuously over a real minute. Real time, not

@@ -103,6 +103,7 @@ export interface AutomaticLeave extends Record<string, unknown> {
   everyone_left_timeout: number | { timeout: number; activate_after?: number | null };
   in_call_not_recording_timeout: number;
   in_call_recording_timeout?: number | null;
+  recording_permission_denied_timeout: number;
 }
 
 /** Recall's documented defaults (reference §2.1), echoed back in the bot object. */

@@ -16,14 +16,27 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Seed of the PRNG behind every random choice (ids, fault dice). Default 1. */
   seed?: number;
-  /** Requests per real minute; defaults 60/60/300 as Recall's base limits; 0 disables a limit. */
+  /**
+   * Requests per real minute per endpoint category, per workspace; defaults 120 (Create Bot, current
+   * API reference) / 60 (List Bots) / 300 (everything else), Recall's base limits. 0 disables a limit.
+   */
   rateLimits?: Partial<Record<'create' | 'list' | 'default', number>>;
+  /** Bots per List Bots page (default 50: Recall does not document its page size). */
+  listPageSize?: number;
+  /**
+   * The undocumented `bot.breakout_room_*` webhooks: `standard` (default) puts the room at
+   * `data.data.breakout_room`, `alternate` at `data.breakout_room` (the other shape third-party code
+   * reads), `none` sends none at all. Bots are placed the same way in every mode.
+   */
+  breakoutEvents?: BreakoutEventsMode;
   /** Bots available to ad-hoc creates (join_at absent or <10 emulated minutes ahead). Default Infinity; refills over time. */
   adHocPoolSize?: number;
   /** Real seconds a media download URL lives; default 6 h. */
   downloadUrlTtlSeconds?: number;
   logger?: Logger;
 }
+
+export type BreakoutEventsMode = 'standard' | 'none' | 'alternate';
 
 export interface Emulator {
   /** e.g. `http://127.0.0.1:PORT`; the API is under `/api/v1/...`. */
@@ -56,6 +69,12 @@ export interface MeetingSpec {
   breakoutOpensAtSeconds?: number;
   /** Default 'by_bot_name': the host moves a bot named like `BreakoutBot-3` into the 3rd room. */
   hostPlacement?: 'by_bot_name' | 'none';
+  /**
+   * The host does not grant Zoom local-recording permission: every bot reports
+   * `recording_permission_denied` with this sub code (e.g. `zoom_local_recording_request_denied_by_host`)
+   * instead of recording. Default: granted.
+   */
+  recordingPermissionDenied?: string;
 }
 
 export interface BreakoutRoomSpec {
@@ -127,6 +146,13 @@ export interface Faults {
    * delivered again: same message id, fresh timestamp and signature (a Svix redelivery).
    */
   redeliverAfterDone(match: BotMatch): void;
+  /**
+   * Matching bots (live and later) are refused Zoom local-recording permission: `in_call_not_recording`,
+   * then `recording_permission_denied` with `subCode` (default `zoom_local_recording_request_denied_by_host`)
+   * when they would start recording; they never record, and leave after
+   * `automatic_leave.recording_permission_denied_timeout` with `timeout_exceeded_recording_permission_denied`.
+   */
+  recordingPermissionDenied(match: BotMatch, subCode?: string): void;
   /** The next `match.count` (default: every) leave_call requests of matching bots answer `fault`. */
   failLeave(match: BotMatch, fault: LeaveFailure): void;
   reset(): void;

@@ -35,6 +35,10 @@ interface Chain {
 
 /** A held-back delivery goes out anyway after this long (emulated seconds) if nothing overtakes it. */
 const REORDER_FALLBACK_SECONDS = 10;
+/** Svix gives an endpoint 15 s to answer (emulated, like its retry schedule)... */
+const ATTEMPT_TIMEOUT_SECONDS = 15;
+/** ...but never less than this many real ms, so a fast clock does not fail every loaded receiver. */
+const MIN_ATTEMPT_TIMEOUT_MS = 1000;
 
 export interface WebhookDispatcherOptions {
   urls: string[];
@@ -61,10 +65,12 @@ export class WebhookDispatcher {
   private readonly chains = new Map<string, Chain>();
   private rates: WebhookFaultRates = {};
   private closed = false;
+  private readonly attemptTimeoutMs: number;
 
   constructor(private readonly o: WebhookDispatcherOptions) {
     this.urls = [...o.urls];
     this.signer = o.secret ? new Webhook(o.secret) : undefined;
+    this.attemptTimeoutMs = Math.max(MIN_ATTEMPT_TIMEOUT_MS, o.clock.realMs(ATTEMPT_TIMEOUT_SECONDS));
   }
 
   addUrl(url: string): void {
@@ -170,9 +176,8 @@ export class WebhookDispatcher {
         dispatcher: this.agent,
         headers: this.headers(d),
         body: d.body,
-        // Svix gives an endpoint 15 s to answer.
-        headersTimeout: 15_000,
-        bodyTimeout: 15_000,
+        headersTimeout: this.attemptTimeoutMs,
+        bodyTimeout: this.attemptTimeoutMs,
       });
       status = res.statusCode;
       await res.body.dump();

@@ -100,7 +100,7 @@ void describe('emulator REST API', () => {
     await raw.body.dump();
   });
 
-  void it('lists with DRF pagination, full next URLs, page_size, metadata and status filters', async () => {
+  void it('lists with metadata and status filters; page_size is not a Recall parameter', async () => {
     const tag = `list-${Date.now()}`;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -110,20 +110,11 @@ void describe('emulator REST API', () => {
     const first = await api<Page>(h.emulator, 'GET', `/api/v1/bot/?metadata__tag=${tag}&page_size=2`);
     assert.equal(first.body.count, 5);
     assert.equal(first.body.previous, null);
+    assert.equal(first.body.next, null);
     assert.deepEqual(
       first.body.results.map((b) => b.id),
-      ids.slice(0, 2),
+      ids,
     );
-    const seen = [...first.body.results.map((b) => b.id)];
-    let next = first.body.next;
-    while (next) {
-      assert.ok(next.startsWith(`${h.emulator.baseUrl}/api/v1/bot/?`), next);
-      const page = await api<Page>(h.emulator, 'GET', next.slice(h.emulator.baseUrl.length));
-      seen.push(...page.body.results.map((b) => b.id));
-      assert.ok(page.body.previous);
-      next = page.body.next;
-    }
-    assert.deepEqual(seen, ids);
     const one = await api<Page>(h.emulator, 'GET', `/api/v1/bot/?metadata__tag=${tag}&metadata__index=3`);
     assert.deepEqual(
       one.body.results.map((b) => b.id),

@@ -1,16 +1,16 @@
 import type { Bot } from '../bot';
 import { botJson, recordingJson, transcriptJson } from '../bot-view';
+import { listBots } from '../list-bots';
 import type { EmulatorCore } from '../core';
 import { createBotSchema, createTranscriptSchema, drfErrors } from '../schemas';
 import { Timing } from '../timing';
 import { NOT_FOUND, type Route, type RouteRequest, type RouteResult } from './routes';
 
 const ID = '([^/]+)';
-const PAGE_SIZE = 50;
 const MAX_TRANSCRIPTS_PER_RECORDING = 10;
 
 /** The Recall v1 bot, recording and transcript endpoints the emulator serves. */
-export function apiRoutes(core: EmulatorCore): Route[] {
+export function apiRoutes(core: EmulatorCore, listPageSize: number): Route[] {
   const findBot = (id: string | undefined) => (id ? core.bots.get(id) : undefined);
   const withBot = (req: RouteRequest, fn: (bot: Bot) => RouteResult): RouteResult => {
     const bot = findBot(req.params[0]);
@@ -67,7 +67,7 @@ export function apiRoutes(core: EmulatorCore): Route[] {
       method: 'GET',
       pattern: /^\/api\/v1\/bot$/,
       category: 'list',
-      handle: (req) => listBots(core, req),
+      handle: (req) => listBots(core, req, listPageSize),
     },
     {
       method: 'GET',
@@ -180,43 +180,4 @@ export function apiRoutes(core: EmulatorCore): Route[] {
       },
     },
   ];
-}
-
-/** DRF page-number pagination with `metadata__KEY=VALUE`, `status` and `meeting_url` filters. */
-function listBots(core: EmulatorCore, req: RouteRequest): RouteResult {
-  const q = req.query;
-  const statuses = q.getAll('status');
-  const meta: [string, string][] = [];
-  for (const [key, value] of q) if (key.startsWith('metadata__')) meta.push([key.slice('metadata__'.length), value]);
-  const meetingUrl = q.get('meeting_url');
-  const meetingId = meetingUrl ? (/(\d{5,})/.exec(meetingUrl)?.[1] ?? meetingUrl) : undefined;
-  const all = core.botOrder.filter((bot) => {
-    if (bot.phase === 'deleted') return false;
-    if (meta.some(([k, v]) => bot.metadata[k] !== v)) return false;
-    if (meetingId && bot.meetingRef.meetingId !== meetingId) return false;
-    if (statuses.length > 0) {
-      const current = bot.statusChanges[bot.statusChanges.length - 1]?.code ?? 'ready';
-      if (!statuses.includes(current)) return false;
-    }
-    return true;
-  });
-  const pageSize = Math.min(Math.max(1, Number(q.get('page_size') ?? PAGE_SIZE) || PAGE_SIZE), 1000);
-  const page = Number(q.get('page') ?? 1);
-  const pages = Math.max(1, Math.ceil(all.length / pageSize));
-  if (!Number.isInteger(page) || page < 1 || page > pages) return { status: 404, body: { detail: 'Invalid page.' } };
-  const link = (n: number) => {
-    const url = new URL(req.url);
-    if (n === 1) url.searchParams.delete('page');
-    else url.searchParams.set('page', String(n));
-    return url.toString();
-  };
-  return {
-    status: 200,
-    body: {
-      count: all.length,
-      next: page < pages ? link(page + 1) : null,
-      previous: page > 1 ? link(page - 1) : null,
-      results: all.slice((page - 1) * pageSize, page * pageSize).map((bot) => botJson(bot, core.media)),
-    },
-  };
 }

@@ -31,6 +31,7 @@ export const meetingSpecSchema = z.object({
   ),
   breakoutOpensAtSeconds: z.number().min(0).optional(),
   hostPlacement: z.enum(['by_bot_name', 'none']).optional(),
+  recordingPermissionDenied: z.string().min(1).optional(),
 }) satisfies z.ZodType<MeetingSpec>;
 
 const botMatch = z.object({
@@ -76,6 +77,7 @@ const controls = {
   'late-processing': z.object({ match: botMatch, seconds: z.number().min(0) }),
   'late-in-call-webhooks': z.object({ match: botMatch }),
   'redeliver-after-done': z.object({ match: botMatch }),
+  'recording-permission-denied': z.object({ match: botMatch, subCode: z.string().min(1).optional() }),
   'fail-leave': z.object({
     match: botMatch,
     fault: z.union([
@@ -158,6 +160,7 @@ const actions: { [K in keyof Controls]: (f: Faults, args: z.infer<Controls[K]>) 
   'late-processing': (f, a) => f.lateProcessing(a.match, a.seconds),
   'late-in-call-webhooks': (f, a) => f.lateInCallWebhooks(a.match),
   'redeliver-after-done': (f, a) => f.redeliverAfterDone(a.match),
+  'recording-permission-denied': (f, a) => f.recordingPermissionDenied(a.match, a.subCode),
   'fail-leave': (f, a) => f.failLeave(a.match, a.fault),
   reset: (f) => f.reset(),
 };

@@ -12,6 +12,7 @@ export interface HttpOptions {
   core: EmulatorCore;
   apiKey: string;
   rateLimits: Record<RateCategory, number>;
+  listPageSize: number;
   logger: Logger;
   baseUrl: () => string;
 }
@@ -24,7 +25,7 @@ const IDEMPOTENT_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * stay cheap, and the lost-response fault needs the raw socket.
  */
 export function createEmulatorServer(o: HttpOptions): Server {
-  const routes = apiRoutes(o.core);
+  const routes = apiRoutes(o.core, o.listPageSize);
   const limiter = new RateLimiter(o.rateLimits);
   const idempotency = new IdempotencyCache();
 
