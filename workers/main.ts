@@ -53,11 +53,15 @@ async function main(): Promise<void> {
     ...(config.RECALL_BASE_URL ? { baseUrl: config.RECALL_BASE_URL } : { region: config.RECALL_REGION }),
     logger,
   });
+  const store = new LocalArtifactStore(config.ARTIFACTS_DIR);
+  // Temporary files of downloads a killed worker left behind; a failed sweep never stops the start.
+  const swept = await store.sweepPartials().catch((err: unknown) => void logger.warn({ err }, 'artifact sweep failed'));
+  if (swept) logger.info({ swept }, 'removed stale .partial artifact files');
   const workers = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { recall, store: new LocalArtifactStore(config.ARTIFACTS_DIR) },
+    deps: { recall, store },
     createRatePerMinute: config.RECALL_CREATE_RATE_PER_MINUTE,
     workflows: workflowSource(),
     maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,
