@@ -84,18 +84,22 @@ export async function terminateAndRestart(ctx: DisruptionContext, meeting: Chaos
     meeting.roomKeys.map(async (key) => {
       const workflowId = roomIdOf(meeting, key);
       const result = await roomResultOf(ctx.client, workflowId, ROOM_STOP_BOUND_MS);
+      const closed = (await ctx.client.workflow.getHandle(workflowId).describe()).status.name;
+      const manifest = await readRoomManifest(ctx.store, meeting, key);
+      // No meeting is left to receive a terminated run's room results: a room that closed as
+      // cancelled reports through its room.json alone, which must then hold its outcome and artifacts.
       meeting.earlyReports.push({
         workflowId,
-        run: `run 1 of ${meeting.key} (terminated)`,
+        run: `run 1 of ${meeting.key}, terminated; the room closed ${closed}`,
         startedAt: first.startedAt,
-        result,
-        manifest: await readRoomManifest(ctx.store, meeting, key),
+        result: result ?? (closed === 'RUNNING' ? undefined : manifest),
+        manifest,
         allowed: ANY_OUTCOME,
       });
-      return result !== undefined;
+      return closed !== 'RUNNING';
     }),
   );
-  ctx.log(`  ${stopped.filter(Boolean).length} of ${stopped.length} rooms reported after the terminate; restarting`);
+  ctx.log(`  ${stopped.filter(Boolean).length} of ${stopped.length} rooms closed after the terminate; restarting`);
   const second = await startRun(ctx.client, ctx.taskQueue, meeting);
   return () => (second.runId !== first.runId ? undefined : 'the restart did not make a new run');
 }
