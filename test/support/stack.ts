@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import pino from 'pino';
 import { LocalArtifactStore } from '../../src/artifacts/local-store';
 import type { MeetingInput } from '../../src/contracts';
@@ -35,7 +36,8 @@ export interface Stack {
   logLines: string[];
   startMeeting(input: MeetingInput, meetingKey?: string): Promise<WorkflowHandle<typeof meetingWorkflow>>;
   stopWorkers(): Promise<void>;
-  startWorkers(): Promise<void>;
+  /** `dataConverter` replaces the stack's own for these workers (a key rotation, say). */
+  startWorkers(dataConverter?: DataConverter): Promise<void>;
   stopReceiver(): Promise<void>;
   startReceiver(): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,8 @@ export interface StackOptions {
   createRatePerMinute?: number;
   /** false: the test runs its own worker processes (see worker-process.ts). */
   inProcessWorkers?: boolean;
+  /** Opt-in payload codec for the in-process workers and the receiver (src/codec). */
+  dataConverter?: DataConverter;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -68,12 +72,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.emulator,
   });
 
+  const receiverClient = new Client({
+    connection: temporal.connection,
+    namespace: temporal.namespace,
+    dataConverter: options.dataConverter ?? {},
+  });
   let receiver: ReturnType<typeof buildWebhookServer> | undefined;
   let receiverPort = 0;
   async function startReceiver(): Promise<void> {
     receiver = buildWebhookServer({
       webhookSecret,
-      client: temporal.client,
+      client: options.dataConverter ? receiverClient : temporal.client,
       logger: logger.child({ name: 'receiver' }),
     });
     await receiver.listen({ host: '127.0.0.1', port: receiverPort });
@@ -86,8 +95,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   let workers: Worker[] = [];
   let running: Promise<void> | undefined;
-  async function startWorkers(): Promise<void> {
+  async function startWorkers(dataConverter = options.dataConverter): Promise<void> {
     workers = await createWorkers({
+      ...(dataConverter ? { dataConverter } : {}),
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,
       taskQueue,
@@ -123,7 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         args: [{ ...input, policy: { ...FAST_POLICY, ...input.policy } }],
       }),
     stopWorkers,
-    startWorkers,
+    startWorkers: (dataConverter?: DataConverter) => startWorkers(dataConverter),
     stopReceiver: async () => {
       await receiver?.close();
     },
