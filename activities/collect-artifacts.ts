@@ -206,9 +206,19 @@ export function createCollectActivities(recall: RecallClient, store: ArtifactSto
         throw err;
       }
       progress.recordings = recallBot.recordings.length;
+      const planned = plan(recallBot);
+      const known = new Map(progress.entries.map((e) => [e.name, e]));
+      const syncEntries = () => {
+        progress.entries = planned.map(
+          (p) => known.get(p.name) ?? { name: p.name, kind: p.kind, recordingId: p.recordingId },
+        );
+      };
       const pending = recallBot.recordings.flatMap(pendingMedia);
       if (pending.length > 0) {
         progress.lastError = `media still processing at Recall: ${pending.join(', ')}`;
+        // What is not stored yet is missing for that reason, should collection give up waiting.
+        syncEntries();
+        progress.entries = progress.entries.map((e) => (e.stored ? e : { ...e, reason: progress.lastError }));
         await save();
         throw ApplicationFailure.create({
           type: 'MediaNotReady',
@@ -217,14 +227,6 @@ export function createCollectActivities(recall: RecallClient, store: ArtifactSto
         });
       }
       delete progress.lastError;
-
-      const planned = plan(recallBot);
-      const known = new Map(progress.entries.map((e) => [e.name, e]));
-      const syncEntries = () => {
-        progress.entries = planned.map(
-          (p) => known.get(p.name) ?? { name: p.name, kind: p.kind, recordingId: p.recordingId },
-        );
-      };
       const fresh: Artifact[] = [];
 
       for (const item of planned) {

@@ -192,6 +192,9 @@ void describe('collectArtifacts against failing media storage', () => {
     );
     const stored = await w.stored({ ...input, botId: 'bot-2' });
     assert.deepEqual(stored.artifacts, []);
+    const video = stored.missing.find((m) => m.kind === 'video');
+    assert.equal(video?.recordingId, 'rec-9');
+    assert.match(video?.reason ?? '', /still processing at Recall: video_mixed/);
     await w.close();
   });
 
