@@ -160,6 +160,8 @@ function plan(bot: Bot): Planned[] {
 function describeFailure(err: unknown): { reason: string; permanent: boolean } {
   if (err instanceof RecallApiError) {
     if (err.code === RecallErrorCode.tooLarge) return { reason: err.detail, permanent: true };
+    if (err.code === RecallErrorCode.downloadRefused)
+      return { reason: `download refused: ${err.detail}`, permanent: true };
     if (err.code === RecallErrorCode.downloadUrlExpired) {
       return { reason: 'download URL refused again after retrieving the bot for a fresh one', permanent: false };
     }
@@ -202,7 +204,8 @@ export function createCollectActivities(recall: RecallClient, store: ArtifactSto
       } catch (err) {
         if (ctx.cancellationSignal.aborted) throw err;
         progress.lastError = describeFailure(err).reason;
-        await save();
+        // The attempt fails with Recall's error either way; a store that is down as well must not hide it.
+        await save().catch(() => undefined);
         throw err;
       }
       progress.recordings = recallBot.recordings.length;

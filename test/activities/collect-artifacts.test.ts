@@ -162,6 +162,19 @@ void describe('collectArtifacts against failing media storage', () => {
     await w.close();
   });
 
+  void it('a media URL into a private network is refused and missing with the reason, not retried', async () => {
+    s.fake.mediaBase = 'https://10.1.2.3';
+    const w = worker(s);
+    const collection = await w.collect();
+    assert.deepEqual(
+      collection.artifacts.map((a) => a.kind),
+      ['meeting_metadata'],
+    );
+    assert.equal(collection.missing.length, 5);
+    for (const missing of collection.missing) assert.match(missing.reason, /^download refused: /);
+    await w.close();
+  });
+
   void it('failed recordings and media without a URL are missing with a reason; processing media is waited for', async () => {
     s.fake.addBot(BOT, [
       { id: REC, withoutUrl: ['transcript.json'] },

@@ -41,6 +41,8 @@ export class FakeRecall {
   readonly gets: string[] = [];
   retrieves = 0;
   url = '';
+  /** Where download URLs point; by default this server. */
+  mediaBase = '';
   readonly #bots = new Map<string, RecordingSpec[]>();
   readonly #sockets = new Set<Socket>();
   #server: Server | undefined;
@@ -134,7 +136,7 @@ export class FakeRecall {
     const url = (recordingId: string, file: string, spec: RecordingSpec) =>
       spec.withoutUrl?.includes(file)
         ? null
-        : `${this.url}/media/${botId}/${recordingId}/${file}?X-Amz-Signature=s${this.retrieves}`;
+        : `${this.mediaBase || this.url}/media/${botId}/${recordingId}/${file}?X-Amz-Signature=s${this.retrieves}`;
     const media = (spec: RecordingSpec, name: keyof NonNullable<RecordingSpec['media']>, data: object) => {
       const code = spec.media && name in spec.media ? spec.media[name] : 'done';
       if (code === null) return null;
