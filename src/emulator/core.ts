@@ -3,6 +3,7 @@ import { AuditStore } from './audit';
 import { Bot, type BotContext } from './bot';
 import { EmulatedClock } from './clock';
 import { FaultState } from './faults';
+import { IdempotencyCache } from './idempotency';
 import { type MediaFile, type MediaResponse, MediaUrls, s3ErrorFor } from './media';
 import { Meeting } from './meeting';
 import { Prng } from './prng';
@@ -39,6 +40,8 @@ export class EmulatorCore {
   readonly scheduler: Scheduler;
   readonly prng: Prng;
   readonly audit = new AuditStore();
+  /** Create answers kept per Idempotency-Key; here, not in the HTTP layer, so a fault can expire them. */
+  readonly idempotency = new IdempotencyCache();
   readonly webhooks: WebhookDispatcher;
   readonly media: MediaUrls;
   readonly faults: FaultState;
@@ -76,6 +79,7 @@ export class EmulatorCore {
       setWebhookRates: (rates) => this.webhooks.setFaults(rates),
       liveBots: () => this.botOrder.filter((bot) => !bot.terminal),
       expireDownloadUrls: () => this.media.expireAll(),
+      expireIdempotencyKeys: () => this.idempotency.expireAll(),
     });
     this.botContext = {
       clock: this.clock,

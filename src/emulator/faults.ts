@@ -61,6 +61,7 @@ export interface FaultHooks {
   /** Bots not yet done or fatal, in creation order. */
   liveBots(): Iterable<FaultTarget>;
   expireDownloadUrls(): void;
+  expireIdempotencyKeys(): void;
 }
 
 /** Fault injection state: counted rules for future requests and bots, plus immediate actions. */
@@ -129,6 +130,10 @@ export class FaultState implements Faults {
 
   expireDownloadUrls(): void {
     this.hooks.expireDownloadUrls();
+  }
+
+  expireIdempotencyKeys(): void {
+    this.hooks.expireIdempotencyKeys();
   }
 
   mediaFault(match: BotMatch & { file?: MediaFile }, fault: MediaFault): void {

@@ -34,6 +34,11 @@ export class IdempotencyCache {
     this.entries.set(scope(path, key), { state: 'done', response, at: Date.now() });
   }
 
+  /** Forgets every completed key at once, as an hour passing would: a later request with one creates anew. */
+  expireAll(): void {
+    for (const [key, entry] of this.entries) if (entry.state === 'done') this.entries.delete(key);
+  }
+
   /** Forgets an in-flight key whose request produced nothing worth replaying (a gateway-style failure). */
   abandon(path: string, key: string): void {
     this.entries.delete(scope(path, key));

@@ -125,6 +125,8 @@ export interface Faults {
   slowResponses(ms: number): void;
   /** Every download URL issued so far answers 403 from now on. */
   expireDownloadUrls(): void;
+  /** Recall's hour passes for every Idempotency-Key used so far: a create repeating one makes a new bot. */
+  expireIdempotencyKeys(): void;
   /**
    * Storage faults on media downloads (`/_media/...`) of matching bots' recordings, optionally one
    * file. They strike only a GET that would otherwise have succeeded. `match.count` = how many such

@@ -160,6 +160,16 @@ void describe('emulator REST API', () => {
     assert.equal(h.emulator.audit.bots().filter((bot) => bot.idempotencyKey === slowKey).length, 1);
   });
 
+  void it('expireIdempotencyKeys: once Recall’s hour has passed, the same key creates a new bot', async () => {
+    const key = `expire-${Date.now()}`;
+    const first = await createBot(h.emulator, { meeting_url: meetingUrl }, { 'idempotency-key': key });
+    h.emulator.faults.expireIdempotencyKeys();
+    const later = await createBot(h.emulator, { meeting_url: meetingUrl }, { 'idempotency-key': key });
+    assert.equal(later.status, 201);
+    assert.notEqual(later.body.id, first.body.id);
+    assert.equal(h.emulator.audit.bots().filter((b) => b.idempotencyKey === key).length, 2);
+  });
+
   void it('creates the bot but drops the connection with loseNextCreateResponses; the retry replays it', async () => {
     h.emulator.faults.loseNextCreateResponses(1);
     const key = `lost-${Date.now()}`;

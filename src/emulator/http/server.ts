@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EmulatorCore } from '../core';
-import { IdempotencyCache, type ApiResponse } from '../idempotency';
+import type { ApiResponse } from '../idempotency';
 import { RateLimiter, type RateCategory } from '../rate-limit';
 import { apiRoutes } from './api-routes';
 import { handleControl } from './control-routes';
@@ -27,7 +27,7 @@ const IDEMPOTENT_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 export function createEmulatorServer(o: HttpOptions): Server {
   const routes = apiRoutes(o.core, o.listPageSize);
   const limiter = new RateLimiter(o.rateLimits);
-  const idempotency = new IdempotencyCache();
+  const { idempotency } = o.core;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
