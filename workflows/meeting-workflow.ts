@@ -200,7 +200,8 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
     const room = entry.handle ?? (entry.attached ? getExternalWorkflowHandle(entry.workflowId) : undefined);
     if (!room) return;
     try {
-      await room.signal(leaveSignal, { reason: entry.stopReason });
+      // Non-cancellable: after the meeting was cancelled, its (cancelled) root scope would refuse to signal.
+      await CancellationScope.nonCancellable(() => room.signal(leaveSignal, { reason: entry.stopReason }));
     } catch (err) {
       log.warn('could not signal room to leave', { roomKey: entry.room.key, error: String(err) });
     }

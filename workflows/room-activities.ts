@@ -12,10 +12,16 @@ export function createBotTaskQueue(taskQueue: string): string {
   return `${taskQueue}-create-bot`;
 }
 
-/** Leave, delete, list: short calls; a leave that fails after these attempts is asked again later. */
+/** Listing a room's bots after an interrupted create. */
 export const botCalls = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 8 },
+});
+
+/** A leave request: a few quick attempts, since the room asks again after its leave timeout anyway. */
+export const leaveCalls = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 },
 });
 
 /** Reconciling a quiet bot: a failed poll is simply tried at the next quiet period. */

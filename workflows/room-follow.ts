@@ -9,7 +9,7 @@ import { hasLeftCall, isTerminal, type TrackedBot } from './bot-tracker';
 import { failureMessage } from './failures';
 import { QuietTimer } from './quiet-timer';
 import type { Room } from './room';
-import { botCalls, pollCalls } from './room-activities';
+import { leaveCalls, pollCalls } from './room-activities';
 
 /** Leave requests after which a bot counts as one that will not leave (state `not_leaving`, a metric). */
 const STUCK_AFTER_LEAVES = 3;
@@ -59,7 +59,7 @@ async function askToLeave(room: Room, bot: TrackedBot, asked: number): Promise<v
     log.error('bot will not leave; asking again until it does', { botId: bot.id, requests: asked });
   }
   try {
-    const outcome = await botCalls.leaveBot(bot.id);
+    const outcome = await leaveCalls.leaveBot(bot.id);
     if (outcome === 'deleted') bot.deleted = true;
   } catch (err) {
     log.warn('leave request failed; asking again later', { botId: bot.id, error: failureMessage(err) });
