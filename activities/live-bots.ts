@@ -4,8 +4,8 @@ import type { FindBotInput } from './types';
 /** Statuses after which a bot no longer joins, records or bills for the call. */
 const ENDED = new Set(['call_ended', 'done', 'fatal']);
 
-/** How long one listing of a meeting's bots answers for all its rooms' creates on this worker. */
-const LISTING_TTL_MS = 5000;
+/** How long a listing is kept at most; whether it may answer a create is decided by its age, below. */
+const LISTING_TTL_MS = 60_000;
 
 function isLive(bot: Bot): boolean {
   const last = bot.status_changes.at(-1)?.code;
@@ -20,10 +20,10 @@ function startedAt(bot: Bot): number {
 
 /**
  * Finds a live bot of one room at Recall, by the metadata every bot is created with. Listing costs
- * one request of Recall's list limit (60/min), so a worker lists a meeting's bots once per few seconds
- * and lets every room of that meeting read the same page: creates of a 100-room meeting need a handful
- * of listings, not a hundred. A listing a few seconds old can only miss a bot created in those seconds,
- * and such a bot is found by its idempotency key, which Recall honours for an hour.
+ * one request of Recall's list limit (60/min), so a worker shares one listing of a meeting's bots
+ * between that meeting's rooms: creates of a 100-room meeting need a handful of listings, not a
+ * hundred. A listing answers for a room only if it was taken after the room decided it needs a bot:
+ * every bot the room could have lost track of (a reset, an earlier run) was created before that.
  */
 export class LiveBots {
   private readonly listings = new Map<string, { at: number; bots: Promise<Bot[]> }>();
@@ -31,7 +31,7 @@ export class LiveBots {
   constructor(private readonly recall: RecallClient) {}
 
   async find(input: FindBotInput, options: { signal: AbortSignal; fresh: boolean }): Promise<string | undefined> {
-    const bots = await this.list(input.meetingWorkflowId, options);
+    const bots = await this.list(input.meetingWorkflowId, { ...options, notBefore: input.decidedAt });
     const known = new Set(input.knownBotIds);
     const live = bots
       .filter((b) => b.metadata.workflowId === input.workflowId && !known.has(b.id) && isLive(b))
@@ -39,11 +39,14 @@ export class LiveBots {
     return live[0]?.id;
   }
 
-  private list(meetingWorkflowId: string, options: { signal: AbortSignal; fresh: boolean }): Promise<Bot[]> {
+  private list(
+    meetingWorkflowId: string,
+    options: { signal: AbortSignal; fresh: boolean; notBefore: number },
+  ): Promise<Bot[]> {
     const now = Date.now();
     for (const [key, entry] of this.listings) if (now - entry.at > LISTING_TTL_MS) this.listings.delete(key);
     const cached = this.listings.get(meetingWorkflowId);
-    if (cached && !options.fresh) return cached.bots;
+    if (cached && !options.fresh && cached.at >= options.notBefore) return cached.bots;
     const bots = this.recall.listAllBots({ metadata: { meetingWorkflowId } }, { signal: options.signal });
     this.listings.set(meetingWorkflowId, { at: now, bots });
     bots.catch(() => this.listings.delete(meetingWorkflowId));

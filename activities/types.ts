@@ -27,6 +27,8 @@ export interface FindBotInput {
   meetingWorkflowId: string;
   /** Bots the room already follows or followed: never adopted again. */
   knownBotIds: string[];
+  /** When the room decided it needs a bot (epoch ms): only a listing taken since then can say there is none. */
+  decidedAt: number;
 }
 
 export interface BotSnapshot {

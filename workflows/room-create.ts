@@ -56,6 +56,7 @@ async function requestBot(room: Room, schedule: boolean, attempt: number) {
         attempt: String(attempt),
       },
       knownBotIds: room.memory.bots.map((b) => b.id),
+      decidedAt: Date.now(),
       transcript: input.transcript,
       waitingRoomTimeoutSeconds: room.policy.waitingRoomTimeoutSeconds,
       nooneJoinedTimeoutSeconds: room.policy.nooneJoinedTimeoutSeconds,
@@ -75,6 +76,7 @@ async function findOrphan(room: Room): Promise<string | undefined> {
       workflowId: room.workflowId,
       meetingWorkflowId: room.input.meetingWorkflowId,
       knownBotIds: room.memory.bots.map((b) => b.id),
+      decidedAt: Date.now(),
     });
     return found?.botId;
   } catch (err) {
