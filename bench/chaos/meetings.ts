@@ -4,12 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { MeetingInput, MeetingResult, RoomResult } from '../../src/contracts';
 import type { LocalArtifactStore } from '../../src/artifacts/local-store';
 import type { EmulatedMeeting } from '../../src/emulator';
 import { ANY_OUTCOME, RECOVERABLE, type RoomReport } from '../../test/support/invariants';
-import { within } from '../support/within';
 import type { Disruption } from './schedule';
 
 export interface MeetingRun {
@@ -47,20 +46,34 @@ export async function startRun(client: Client, taskQueue: string, meeting: Chaos
   return run;
 }
 
+/**
+ * A workflow's result within `ms`, or undefined. The long poll is aborted at the deadline, so no
+ * call outlives the run (and its closed connection).
+ */
+async function resultWithin<T>(client: Client, workflowId: string, runId: string | undefined, ms: number) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), Math.max(ms, 0));
+  try {
+    return {
+      value: await client.withAbortSignal(
+        abort.signal,
+        () => client.workflow.getHandle(workflowId, runId).result() as Promise<T>,
+      ),
+    };
+  } catch {
+    // Failed, cancelled, never started, or still running at the deadline: no result, which the
+    // invariants report (a false alarm at worst, never a false pass).
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Waits up to `ms` for a run to close and records its status and result. */
 export async function settleRun(client: Client, meeting: ChaosMeeting, run: MeetingRun, ms: number): Promise<void> {
-  const handle = client.workflow.getHandle(meeting.workflowId, run.runId);
-  const result = await within(
-    (handle.result() as Promise<MeetingResult>).then(
-      (value) => ({ value }),
-      (err: unknown) => ({ err }),
-    ),
-    ms,
-  );
-  if (result && 'value' in result) run.result = result.value;
-  else if (result && !(result.err instanceof WorkflowFailedError))
-    throw result.err instanceof Error ? result.err : new Error(String(result.err));
-  run.status = (await handle.describe()).status.name;
+  const settled = await resultWithin<MeetingResult>(client, meeting.workflowId, run.runId, ms);
+  if (settled) run.result = settled.value;
+  run.status = (await client.workflow.getHandle(meeting.workflowId, run.runId).describe()).status.name;
 }
 
 async function readJson<T>(uri: string): Promise<T | undefined> {
@@ -78,11 +91,7 @@ export async function roomResultOf(
   ms: number,
   runId?: string,
 ): Promise<RoomResult | undefined> {
-  const settled = await within(
-    (client.workflow.getHandle(workflowId, runId).result() as Promise<RoomResult>).catch(() => undefined),
-    ms,
-  );
-  return settled ?? undefined;
+  return (await resultWithin<RoomResult>(client, workflowId, runId, ms))?.value;
 }
 
 export function roomManifestUri(store: LocalArtifactStore, meeting: ChaosMeeting, roomKey: string): string {
