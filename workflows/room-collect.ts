@@ -53,6 +53,18 @@ async function writeManifest(room: Room, result: RoomResult): Promise<void> {
   }
 }
 
+const UNPLACED =
+  'no bot of this room was seen entering a breakout room (Recall sent no breakout event for it, and none was asked for by id): the recording may be of the main room';
+
+/**
+ * Whether the room's recording is known to come from a breakout room: a bot was seen entering one, or
+ * was sent to one by id. Breakout events are not in Recall's documented list, so their absence is
+ * only a warning, never a failure: a host who moves bots by name may still have placed them.
+ */
+function placedInBreakoutRoom(room: Room): boolean {
+  return room.memory.learnedRoomId !== undefined || room.memory.bots.some((b) => b.enteredRoom !== null);
+}
+
 function outcomeOf(room: Room, recorded: boolean, complete: boolean): RoomOutcome {
   const { failReason, stopReason } = room.memory;
   if (recorded) return complete && !failReason ? 'recorded' : 'partial';
@@ -75,6 +87,7 @@ export async function collectAndReport(room: Room): Promise<RoomResult> {
     ...(recorded && !hasVideo && !missing.some((m) => m.kind === 'video') ? ['no video was recorded'] : []),
   ];
   const lead = failReason ?? stopReason ?? finishedReason ?? (recorded ? 'recorded' : 'no recording');
+  const unplaced = recorded && !placedInBreakoutRoom(room);
   const result: RoomResult = {
     key: room.input.room.key,
     name: room.input.room.name,
@@ -87,7 +100,7 @@ export async function collectAndReport(room: Room): Promise<RoomResult> {
     artifacts,
     missing,
     gaps,
-    ...(placementWarning ? { placementWarning } : {}),
+    ...(placementWarning || unplaced ? { placementWarning: placementWarning ?? UNPLACED } : {}),
   };
   await writeManifest(room, result);
   return result;

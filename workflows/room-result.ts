@@ -1,11 +1,13 @@
 /** How a room's bots ended up, as the room result reports it: pure, so unit-tested and replay-safe. */
 import type { BotSummary, RecordingGap } from '../src/contracts';
 import type { TrackedBot } from './bot-tracker';
-import { classifyBotEnd } from './classify';
+import { classifyBotEnd, explainBotEnd } from './classify';
 
+/** How a bot ended, in words, with Recall's code and sub code for whoever searches for them. */
 export function describeEnd(bot: TrackedBot | undefined): string {
   if (!bot?.end) return bot ? `bot ${bot.id} stopped reporting` : 'no bot';
-  return `${bot.end.code} ${bot.end.subCode ?? '(no sub code)'}`;
+  const { reason } = explainBotEnd(bot.end.code, bot.end.subCode);
+  return `${bot.end.code} ${bot.end.subCode ?? '(no sub code)'}: ${reason}`;
 }
 
 /** Recall's last status as far as the room knows: `done`, `fatal`, or where a bot still is. */

@@ -35,7 +35,8 @@ export { createBotTaskQueue } from './room-activities';
 function shouldReplace(room: Room): boolean {
   const bot = room.current;
   if (!bot || room.stopping) return !room.stopping;
-  const action = bot.end ? classifyBotEnd(bot.end.code, bot.end.subCode) : 'unknown';
+  const { retryOnRecordingDenied } = room.policy;
+  const action = bot.end ? classifyBotEnd(bot.end.code, bot.end.subCode, { retryOnRecordingDenied }) : 'unknown';
   if (action === 'finished') {
     room.memory.finishedReason = describeEnd(bot);
     return false;

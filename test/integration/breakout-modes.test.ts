@@ -35,7 +35,10 @@ for (const mode of MODES) {
       const result = await handle.result();
       for (const [i, room] of result.rooms.entries()) {
         assert.equal(room.outcome, 'recorded', `${room.key}: ${room.reason}`);
-        assert.equal(room.placementWarning, undefined, `${room.key}: ${room.placementWarning}`);
+        // Without breakout events nothing confirms the placement: the room says so rather than vouch for it.
+        if (mode === 'none')
+          assert.match(room.placementWarning ?? '', /no bot of this room was seen entering a breakout room/);
+        else assert.equal(room.placementWarning, undefined, `${room.key}: ${room.placementWarning}`);
         const bots = botsOf(room.workflowId);
         assert.deepEqual(bots.map(roomsEntered), [[`Room ${i + 1}`]], room.key);
         const words = bots.flatMap((b) => b.spokenWords).join(' ');
@@ -87,11 +90,10 @@ for (const mode of MODES) {
 
       const unknown = result.rooms.find((r) => r.key === 'unknown');
       assert.deepEqual(botsOf(unknown!.workflowId).map(roomsEntered), [[]], 'nobody moved that bot');
-      assert.notEqual(unknown?.outcome, 'recorded', 'the main room is not the breakout room');
       assert.match(
-        `${unknown?.reason} ${unknown?.placementWarning ?? ''}`,
-        /breakout room/i,
-        'the result says the bot never reached a breakout room',
+        unknown?.placementWarning ?? '',
+        /no bot of this room was seen entering a breakout room/,
+        'the result says the bot was never seen in a breakout room',
       );
     });
   });
