@@ -56,7 +56,9 @@ export function confirmEmulatorFaults(faults: ChaosFault[], audit: AuditLog, web
       case 'media':
         check(
           `media ${fault.fault.type} on ${fault.room}`,
-          hitOnRoom(hits, audit, fault.room, (f) => f === `media_${fault.fault.type}`),
+          hitOnRoom(hits, audit, fault.room, (f) =>
+            fault.fault.type === 'expire_after_retrieve' ? f === 'media_expired' : f === `media_${fault.fault.type}`,
+          ),
           'no media GET of the room met it',
         );
         break;

@@ -105,8 +105,8 @@ export async function terminateAndRestart(ctx: DisruptionContext, meeting: Chaos
 }
 
 /**
- * Resets the first room's workflow to the workflow task that scheduled its first createBot, so the
- * new run creates (or adopts) its bot again while the first bot is live.
+ * Resets the first room's workflow to the workflow task that scheduled its first createBot, after
+ * Recall's idempotency hour passed, so the new run must adopt the live first bot, not add a second.
  */
 export async function resetRoom(ctx: DisruptionContext, meeting: ChaosMeeting): Promise<Confirm> {
   const workflowId = roomIdOf(meeting, meeting.roomKeys[0]!);
@@ -122,6 +122,9 @@ export async function resetRoom(ctx: DisruptionContext, meeting: ChaosMeeting): 
     .slice(0, Math.max(create, 0))
     .findLast((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
   if (create < 0 || !point?.eventId) return () => `${workflowId} had scheduled no createBot to reset to before`;
+  // As if the reset came more than an hour later: Recall no longer replays the first create's key,
+  // so only adopting the live bot keeps the room at one bot.
+  ctx.emulator.faults.expireIdempotencyKeys();
   const { runId: newRunId } = await ctx.client.workflowService.resetWorkflowExecution({
     namespace: ctx.client.options.namespace,
     workflowExecution: { workflowId, runId },

@@ -8,7 +8,11 @@ import { Prng } from '../../src/emulator/prng';
 
 /** What a media GET answers, as the emulator's `faults.mediaFault` takes it. */
 export type MediaFault =
-  { type: 'status'; status: number } | { type: 'reset'; afterBytes?: number } | { type: 'stall'; ms: number };
+  | { type: 'status'; status: number }
+  | { type: 'reset'; afterBytes?: number }
+  | { type: 'stall'; ms: number }
+  | { type: 'short_body' }
+  | { type: 'expire_after_retrieve' };
 
 export type LeaveFault = { status: number } | { code: 'cannot_command_unstarted_bot' };
 
@@ -74,14 +78,16 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
     { atMs: at(), fault: { kind: 'restart-receiver', downMs: 1000 + prng.int(4000) } },
   ];
   if (options.mediaFaults) {
-    // S3 under load: SlowDown once per file of one room; a reset mid-body; a slow (not dead) stream.
+    // S3 under load: SlowDown once per file of one room; a reset mid-body; a stream that stalls, in
+    // one seed of four past the client's 30 s idle deadline (a slow seed); a body cut short; a URL
+    // that expired between the retrieve and the download.
+    const stallMs = prng.int(4) === 0 ? 35_000 : 3000 + prng.int(4000);
     faults.push(
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'status', status: 503 }, count: 1 } },
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'reset', afterBytes: 64 }, count: 1 } },
-      {
-        atMs: 0,
-        fault: { kind: 'media', room: room(), fault: { type: 'stall', ms: 3000 + prng.int(4000) }, count: 1 },
-      },
+      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'stall', ms: stallMs }, count: 1 } },
+      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'short_body' }, count: 1 } },
+      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'expire_after_retrieve' }, count: 1 } },
       { atMs: 0, fault: { kind: 'late-processing', room: room(), seconds: 5 + prng.int(10) } },
     );
   }
@@ -123,15 +129,8 @@ export function describeFault(fault: ChaosFault): string {
       return 'next create succeeds but its response is lost';
     case 'crash-recording-bot':
       return 'a recording bot goes fatal (bot_errored)';
-    case 'media': {
-      const what =
-        fault.fault.type === 'status'
-          ? `answer ${fault.fault.status}`
-          : fault.fault.type === 'reset'
-            ? `reset after ${fault.fault.afterBytes ?? 0} bytes`
-            : `stall ${fault.fault.ms} ms`;
-      return `media of ${fault.room}: the first ${fault.count} GET(s) of each file ${what}`;
-    }
+    case 'media':
+      return `media of ${fault.room}: the first ${fault.count} GET(s) of each file ${describeMediaFault(fault.fault)}`;
     case 'late-processing':
       return `media of ${fault.room} stays processing ${fault.seconds} s after done`;
     case 'late-in-call-webhooks':
@@ -145,6 +144,21 @@ export function describeFault(fault: ChaosFault): string {
     case 'terminate-and-restart':
       return 'terminate a meeting, then start it again under a new run';
     case 'reset-room':
-      return 'reset a room workflow to before its bot was created';
+      return "reset a room workflow to before its bot was created, after Recall's idempotency hour passed";
+  }
+}
+
+function describeMediaFault(fault: MediaFault): string {
+  switch (fault.type) {
+    case 'status':
+      return `answer ${fault.status}`;
+    case 'reset':
+      return `reset after ${fault.afterBytes ?? 'half their'} bytes`;
+    case 'stall':
+      return `stall ${fault.ms} ms`;
+    case 'short_body':
+      return 'end short of their content-length';
+    case 'expire_after_retrieve':
+      return 'meet an expired URL';
   }
 }
