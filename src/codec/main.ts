@@ -3,6 +3,7 @@
  * not part of the receiver: the receiver faces the internet, and this one holds the keys and must
  * not (it listens on 127.0.0.1 by default; compose publishes it on 127.0.0.1 only).
  */
+import '../../scripts/node-version';
 import { ConfigError, loadCodecServerConfig, type CodecServerConfig } from '../config';
 import { createLogger } from '../logger';
 import { payloadCodecFrom } from './data-converter';

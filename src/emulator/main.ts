@@ -1,3 +1,4 @@
+import '../../scripts/node-version';
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';

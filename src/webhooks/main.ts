@@ -2,6 +2,7 @@
  * `npm run webhooks`: the webhook receiver process. Starts even while Temporal is down (deliveries
  * get 503 and Recall redelivers), and drains in-flight deliveries on SIGINT/SIGTERM.
  */
+import '../../scripts/node-version';
 import type { Logger } from 'pino';
 import { dataConverterForProcess } from '../codec';
 import { loadConfigOrExit, type Config } from '../config';
