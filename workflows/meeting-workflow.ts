@@ -173,6 +173,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
       artifacts: [],
       missing: [],
       gaps: [],
+      timeline: [],
     };
   }
 

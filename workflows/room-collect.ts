@@ -100,6 +100,7 @@ export async function collectAndReport(room: Room): Promise<RoomResult> {
     artifacts,
     missing,
     gaps,
+    timeline: room.memory.timeline,
     ...(placementWarning || unplaced ? { placementWarning: placementWarning ?? UNPLACED } : {}),
   };
   await writeManifest(room, result);

@@ -4,7 +4,7 @@
  * room-collect) act on a Room; the workflow (room-workflow) wires it to signals and queries.
  */
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { RecallEvent, RoomInput, RoomResult } from '../src/contracts';
+import type { RecallEvent, RoomInput, RoomResult, RoomTimelineEntry } from '../src/contracts';
 import { BotIdSA, RoomStateSA } from '../src/contracts/search-attributes';
 import type { RoomState, RoomStatus } from '../src/contracts/status';
 import { applyEvent, type TrackedBot } from './bot-tracker';
@@ -26,6 +26,8 @@ export interface RoomMemory {
   finishedReason: string | null;
   learnedRoomId?: string;
   placementWarning?: string;
+  /** Every state change with its time, for the result (coverage is computed from it). */
+  timeline: RoomTimelineEntry[];
 }
 
 export class Room {
@@ -46,6 +48,7 @@ export class Room {
       stopReason: null,
       failReason: null,
       finishedReason: null,
+      timeline: [{ at: new Date().toISOString(), state: 'creating_bot' }],
       ...(input.room.breakoutRoomId ? { learnedRoomId: input.room.breakoutRoomId } : {}),
     };
     this.seen = new Set(this.memory.seenEventIds);
@@ -75,6 +78,12 @@ export class Room {
         { key: RoomStateSA, value: next },
         { key: BotIdSA, value: this.current?.id ?? null },
       ]);
+      this.memory.timeline.push({
+        at: new Date().toISOString(),
+        state: next,
+        ...(this.current ? { botId: this.current.id } : {}),
+        ...(note ? { note } : {}),
+      });
     }
     this.state = next;
     const { room, maxBotsPerRoom } = { room: this.input.room, maxBotsPerRoom: this.policy.maxBotsPerRoom };

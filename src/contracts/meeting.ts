@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PolicySchema } from './policy';
+import { ROOM_STATES } from './status';
 
 /** Zoom's own limit on breakout rooms per meeting. */
 export const MAX_ROOMS = 100;
@@ -172,6 +173,15 @@ export const RecordingGapSchema = z.strictObject({
 });
 export type RecordingGap = z.infer<typeof RecordingGapSchema>;
 
+/** One state change of a room, with its time: what coverage is computed from. */
+export const RoomTimelineEntrySchema = z.strictObject({
+  at: z.iso.datetime({ offset: true }),
+  state: z.enum(ROOM_STATES),
+  botId: z.string().optional(),
+  note: z.string().optional(),
+});
+export type RoomTimelineEntry = z.infer<typeof RoomTimelineEntrySchema>;
+
 export const RoomResultSchema = z.strictObject({
   key: z.string(),
   name: z.string(),
@@ -184,6 +194,11 @@ export const RoomResultSchema = z.strictObject({
     .array(MissingArtifactSchema)
     .meta({ description: 'Media that was recorded but is not in the store, each with the reason.' }),
   gaps: z.array(RecordingGapSchema),
+  timeline: z
+    .array(RoomTimelineEntrySchema)
+    .meta({
+      description: 'Every state the room went through, with when: joining, waiting room, recording, backoff, …',
+    }),
   placementWarning: z
     .string()
     .optional()

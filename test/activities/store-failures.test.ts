@@ -36,6 +36,7 @@ const room: RoomResult = {
   artifacts: [],
   missing: [],
   gaps: [],
+  timeline: [],
 };
 
 void describe('storage faults are typed, retryable failures', () => {

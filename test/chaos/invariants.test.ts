@@ -62,6 +62,7 @@ function room(fields: Partial<RoomResult> = {}): RoomResult {
     artifacts: [artifact()],
     missing: [],
     gaps: [],
+    timeline: [],
     ...fields,
   };
 }

@@ -80,7 +80,7 @@ test('a leave that Recall refuses for a while is asked again until the bot is go
   });
   const roomId = `${handle.workflowId}/room/room-1`;
   await waitFor('the bot to record', () => botsOf(roomId)[0]?.statuses.some((s) => s.code === 'in_call_recording'));
-  stack.emulator.faults.failLeave({ metadata: { workflowId: roomId }, count: 7 }, { status: 503 });
+  stack.emulator.faults.failLeave({ metadata: { workflowId: roomId }, count: 12 }, { status: 503 });
   await handle.signal(endMeetingSignal, { reason: 'workshop over' });
   const result = await handle.result();
 
@@ -88,7 +88,7 @@ test('a leave that Recall refuses for a while is asked again until the bot is go
   assert.ok(bot && hasEnded(bot), `the bot is still ${bot?.statuses.at(-1)?.code} after its room completed`);
   assert.equal(bot.statuses.find((s) => s.code === 'call_ended')?.subCode, 'bot_received_leave_call');
   const refused = stack.emulator.audit.faultHits().filter((h) => h.botId === bot.id && /leave/.test(h.fault));
-  assert.equal(refused.length, 7, 'every refusal was met by another request');
+  assert.equal(refused.length, 12, 'every refusal was met by another request');
   assert.equal(result.rooms[0]?.outcome, 'recorded', result.rooms[0]?.reason);
   meeting.end();
 });
