@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, type Dirent } from 'node:fs';
+import { constants, createWriteStream, type Dirent } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, statfs } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ArtifactTooLargeError, IncompleteBodyError, StoreFullError, UnsafeKeyError } from './errors';
 import { encodeSegment } from './key-encoding';
-import type { ArtifactKey, ArtifactStore, PutOptions, StoredObject } from './store';
+import { type ArtifactKey, type ArtifactStore, type PutOptions, RECEIPTS_NAMESPACE, type StoredObject } from './store';
 
 /** Free space kept beyond an object's announced size, for manifests, logs and other writers. */
 const DEFAULT_RESERVE_BYTES = 256 * 1024 ** 2;
@@ -116,6 +116,25 @@ export class LocalArtifactStore implements ArtifactStore {
     }
   }
 
+  async read(uri: string): Promise<Readable | undefined> {
+    let path: string;
+    try {
+      path = resolve(fileURLToPath(uri));
+    } catch {
+      throw new UnsafeKeyError('not a file URI of this artifact store');
+    }
+    if (!path.startsWith(this.root + sep)) throw new UnsafeKeyError('URI outside the artifact store root');
+    await this.#refuseSymlinks(path);
+    try {
+      // O_NOFOLLOW: a symlink planted at the name after the check above is refused, not followed.
+      const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      return handle.createReadStream();
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
   async sizeOf(key: ArtifactKey): Promise<number | undefined> {
     const path = this.pathOf(key);
     await this.#refuseSymlinks(path);
@@ -126,6 +145,28 @@ export class LocalArtifactStore implements ArtifactStore {
       if (isMissing(err)) return undefined;
       throw err;
     }
+  }
+
+  async deleteMeeting(meetingWorkflowId: string): Promise<string[]> {
+    if (meetingWorkflowId === RECEIPTS_NAMESPACE) throw new UnsafeKeyError('the receipts namespace is not a meeting');
+    const dir = resolve(this.root, encodeSegment(meetingWorkflowId));
+    await this.#refuseSymlinks(dir);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+    // Unfinished writes (`.partial`) go too, but are not listed: they never were objects.
+    const removed = entries
+      .filter((e) => !e.isDirectory() && !PARTIAL.test(e.name))
+      .map((e) => pathToFileURL(join(e.parentPath, e.name)).href)
+      .sort();
+    // rm removes symlinks found inside as links, never following them out of the root.
+    await rm(dir, { recursive: true, force: true });
+    await syncDirectory(this.root);
+    return removed;
   }
 
   /**

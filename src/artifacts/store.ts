@@ -1,5 +1,11 @@
 import type { Readable } from 'node:stream';
 
+/**
+ * The top-level key under which deletion receipts are kept, apart from any meeting's data: a
+ * meeting with this workflow ID can be neither deleted nor stored over its receipts.
+ */
+export const RECEIPTS_NAMESPACE = '_receipts';
+
 /** Where a room's artifacts go: `<meeting>/<roomKey>/<botId>/<name>`. */
 export interface ArtifactKey {
   meetingWorkflowId: string;
@@ -34,8 +40,21 @@ export interface ArtifactStore {
   putJson(key: ArtifactKey, value: unknown): Promise<StoredObject>;
   /** A JSON object written by putJson, or undefined when the key holds nothing. */
   getJson(key: ArtifactKey): Promise<unknown>;
+  /**
+   * Streams back an object this store wrote, by the URI `put`/`putJson`/`uriOf` gave for it (the
+   * form manifests list); undefined when nothing is stored there. A URI outside this store is
+   * refused with an `UnsafeKeyError`.
+   */
+  read(uri: string): Promise<Readable | undefined>;
   /** The size of the object under a key, or undefined when there is none. */
   sizeOf(key: ArtifactKey): Promise<number | undefined>;
   /** The store's location of a key, for manifests and logs. */
   uriOf(key: ArtifactKey): string;
+  /**
+   * Deletes every object stored under the meeting: its artifacts, room and meeting manifests, and
+   * anything derived from them. Returns the URIs it removed (none when nothing was there, so a
+   * second call verifies the first). The receipts namespace (`RECEIPTS_NAMESPACE`) is refused with
+   * an `UnsafeKeyError`: deletion receipts outlive the data they describe.
+   */
+  deleteMeeting(meetingWorkflowId: string): Promise<string[]>;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IncompleteBodyError, StoreFullError, UnsafeKeyError } from '../../src/artifacts/errors';
 import { encodeSegment } from '../../src/artifacts/key-encoding';
 import { LocalArtifactStore } from '../../src/artifacts/local-store';
@@ -65,6 +65,21 @@ void describe('LocalArtifactStore', () => {
       assert.ok(Buffer.byteLength(name) <= 200, name);
     }
     assert.throws(() => encodeSegment(''), UnsafeKeyError);
+  });
+
+  void it('reads an object back by the URI it was stored under, and nothing outside the root', async () => {
+    const key = { meetingWorkflowId: 'meeting/read', roomKey: 'room-1', botId: 'bot-1', name: 'transcript.json' };
+    const stored = await store.put(key, Readable.from([Buffer.from('[{"words":[]}]')]));
+    const body = await store.read(stored.uri);
+    assert.ok(body);
+    assert.equal(Buffer.concat(await body.toArray()).toString('utf8'), '[{"words":[]}]');
+    assert.equal(await store.read(store.uriOf({ ...key, name: 'absent.json' })), undefined);
+    await writeFile(join(dir, 'secret.txt'), 'secret');
+    await assert.rejects(store.read(pathToFileURL(join(dir, 'secret.txt')).href), UnsafeKeyError);
+    await assert.rejects(store.read(`${pathToFileURL(root).href}/../secret.txt`), UnsafeKeyError);
+    await assert.rejects(store.read('s3://bucket/meeting/read'), UnsafeKeyError);
+    await symlink(join(dir, 'secret.txt'), store.pathOf({ ...key, name: 'planted.json' }));
+    await assert.rejects(store.read(store.uriOf({ ...key, name: 'planted.json' })), UnsafeKeyError);
   });
 
   void it('never writes outside the root through a directory symlink planted under it', async () => {
