@@ -191,6 +191,8 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
         ...common,
         WEBHOOK_HOST: '127.0.0.1',
         WEBHOOK_PORT: String(receiverPort),
+        // Its ops listener (/readyz, /metrics) on a free port, not the fixed default another stack may hold.
+        WEBHOOK_OPS_PORT: '0',
         LOG_LEVEL: options.receiverLogLevel ?? 'info',
       });
       allProcesses.push(receiver);
