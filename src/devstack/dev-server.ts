@@ -15,6 +15,8 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** Disable the Web UI. */
   headless?: boolean;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   namespace?: string;
   /** Where the server's own log lines go (default: discarded). */
   onLog?: (line: string) => void;
@@ -60,6 +62,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--db-filename', options.dbFilename);
   }
   args.push(...(options.headless ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const key of searchAttributeKeys) {
     args.push('--search-attribute', `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`);
   }
