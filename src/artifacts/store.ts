@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 
 /**
- * The top-level key under which deletion receipts are kept, apart from any meeting's data: a
- * meeting with this workflow ID can be neither deleted nor stored over its receipts.
+ * The top-level key (in the meeting's place) under which deletion receipts are kept, apart from the
+ * data they describe. `deleteMeeting` refuses it; no meeting may take it as its workflow ID.
  */
 export const RECEIPTS_NAMESPACE = '_receipts';
 
