@@ -1,4 +1,4 @@
-import type { AuditBot, AuditLog, FaultHit, RequestRecord, WebhookDelivery } from './types';
+import type { AuditBot, AuditLog, ChatMessageRecord, FaultHit, RequestRecord, WebhookDelivery } from './types';
 
 /** What happened, for tests and chaos runs to check invariants against; times are real epoch ms. */
 export class AuditStore implements AuditLog {
@@ -7,6 +7,7 @@ export class AuditStore implements AuditLog {
   private readonly deliveries: WebhookDelivery[] = [];
   private readonly requestList: RequestRecord[] = [];
   private readonly hits: FaultHit[] = [];
+  private readonly chats: ChatMessageRecord[] = [];
 
   addBot(bot: AuditBot): void {
     this.botList.push(bot);
@@ -24,6 +25,10 @@ export class AuditStore implements AuditLog {
   /** Records a fault that took effect now. */
   addFaultHit(hit: Omit<FaultHit, 'at'>): void {
     this.hits.push({ ...hit, at: Date.now() });
+  }
+
+  addChatMessage(message: ChatMessageRecord): void {
+    this.chats.push(message);
   }
 
   bots(): AuditBot[] {
@@ -44,5 +49,9 @@ export class AuditStore implements AuditLog {
 
   faultHits(): FaultHit[] {
     return [...this.hits];
+  }
+
+  chatMessages(): ChatMessageRecord[] {
+    return [...this.chats];
   }
 }

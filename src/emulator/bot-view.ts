@@ -33,7 +33,7 @@ export function botJson(bot: Bot, urls: MediaUrls): Record<string, unknown> {
 export function recordingJson(bot: Bot, r: Recording, urls: MediaUrls): Record<string, unknown> {
   const done = r.status === 'done';
   const status = (code: string, at: number) => ({ code, sub_code: null, updated_at: isoMicro(at) });
-  const mediaStatus = status(done ? 'done' : 'processing', r.updatedAt);
+  const mediaStatus = status(r.status === 'deleted' ? 'deleted' : done ? 'done' : 'processing', r.updatedAt);
   const url = (file: Parameters<MediaUrls['issue']>[1]) => (done ? urls.issue(r.id, file) : null);
   const transcript = r.transcripts[0];
   return {

@@ -124,6 +124,21 @@ export class Bot implements MeetingObserver {
     return t?.provider ?? null;
   }
 
+  /** Where the bot is now: a breakout room, or the main room (null). */
+  get room(): { id: string | null; name: string | null } {
+    return { id: this.roomId, name: this.meeting?.room(this.roomId)?.name ?? null };
+  }
+
+  /** POST delete_media: every recording's media goes, and `recording.deleted` fires for each. */
+  deleteMedia(): void {
+    const now = this.ctx.clock.now();
+    for (const recording of this.recordings) {
+      if (recording.status === 'deleted') continue;
+      recording.deleteMedia(now);
+      this.recordingEvent('recording.deleted', recording);
+    }
+  }
+
   /** DELETE before dispatch. */
   delete(): void {
     this.clearTimers();
@@ -470,6 +485,7 @@ export class Bot implements MeetingObserver {
   completeTranscript(recording: Recording, transcript: TranscriptArtifact): void {
     this.mediaEvent('transcript', transcript.id, recording, 'processing');
     this.ctx.scheduler.after(this.ctx.clock.realMs(Timing.transcriptSeconds), () => {
+      if (transcript.status === 'deleted') return;
       transcript.status = 'done';
       transcript.updatedAt = this.ctx.clock.now();
       this.mediaEvent('transcript', transcript.id, recording, 'done');

@@ -11,6 +11,7 @@ export type {
   BotMatch,
   BreakoutEventsMode,
   BreakoutRoomSpec,
+  ChatMessageRecord,
   EmulatedMeeting,
   Emulator,
   EmulatorOptions,

@@ -5,7 +5,7 @@ import type { Prng } from './prng';
 import { Timing } from './timing';
 import type { ArtifactKind, AuditRecording } from './types';
 
-export type MediaStatus = 'processing' | 'done' | 'failed';
+export type MediaStatus = 'processing' | 'done' | 'failed' | 'deleted';
 
 export interface TranscriptArtifact {
   id: string;
@@ -41,6 +41,7 @@ export class Recording {
   readonly events: ParticipantEvent[] = [];
   private readonly segments: Segment[] = [];
   private files: Map<MediaFile, Buffer> | undefined;
+  private deleted = false;
   private videoSeconds = 0;
 
   constructor(
@@ -140,15 +141,31 @@ export class Recording {
     return utterances.flatMap((u) => u.words);
   }
 
+  /**
+   * delete_media: the files are gone for good (their URLs answer 404), the recording and its
+   * transcripts say `deleted`, and a recording still processing is never finalized.
+   */
+  deleteMedia(at: number): void {
+    this.status = 'deleted';
+    this.updatedAt = at;
+    this.files = undefined;
+    this.deleted = true;
+    for (const transcript of this.transcripts) {
+      transcript.status = 'deleted';
+      transcript.updatedAt = at;
+    }
+    this.audit.deletedAt ??= Date.now();
+  }
+
   /** The files once finalized; the video is regenerated on demand instead of held in memory. */
   file(file: MediaFile): Buffer | undefined {
-    if (!this.files) return undefined;
+    if (!this.files || this.deleted) return undefined;
     if (file === 'video') return videoBytes(this.seed, this.id, this.videoSeconds);
     return this.files.get(file);
   }
 
   get finalized(): boolean {
-    return this.files !== undefined;
+    return this.files !== undefined || this.deleted;
   }
 
   meetingMetadata(): { title: string; zoom: { meeting_uuid: string } } {

@@ -96,6 +96,13 @@ export const createTranscriptSchema = z.object({
   diarization: diarizationSchema,
 });
 
+/** Send Chat Message: Zoom's recipients, or a participant id; Zoom's 4096-character limit. */
+export const sendChatMessageSchema = z.object({
+  to: z.string().min(1).nullish(),
+  message: z.string().min(1).max(4096),
+  pin: z.boolean().nullish(),
+});
+
 /** The automatic_leave settings a bot runs with (the parts the emulator acts on, typed). */
 export interface AutomaticLeave extends Record<string, unknown> {
   waiting_room_timeout: number;

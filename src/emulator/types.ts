@@ -221,6 +221,19 @@ export interface WebhookDelivery {
   at: number;
 }
 
+/** A message a bot posted with send_chat_message, and the room it was in at that moment. */
+export interface ChatMessageRecord {
+  botId: string;
+  /** The breakout room the bot was in (null: the main room). */
+  roomId: string | null;
+  roomName: string | null;
+  to: string;
+  message: string;
+  pin: boolean;
+  /** Real epoch ms. */
+  at: number;
+}
+
 export interface RequestRecord {
   method: string;
   path: string;
@@ -236,6 +249,8 @@ export interface AuditLog {
   requests(): RequestRecord[];
   /** Every fault that took effect, in order. */
   faultHits(): FaultHit[];
+  /** Every chat message a bot posted, in order. */
+  chatMessages(): ChatMessageRecord[];
 }
 
 export interface AuditRecording {
@@ -243,6 +258,8 @@ export interface AuditRecording {
   startedAt: number;
   endedAt?: number;
   artifacts: { kind: ArtifactKind; bytes: number; sha256: string }[];
+  /** When delete_media removed it (real epoch ms). */
+  deletedAt?: number;
 }
 
 export interface AuditBot {

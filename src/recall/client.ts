@@ -22,7 +22,7 @@ import {
 import { RecallApiError, RecallErrorCode } from './errors';
 import { recallLogRedactPaths } from './logging';
 import { DEFAULT_RECALL_REGION, type RecallRegion, regionBaseUrl } from './regions';
-import type { CreateBotRequest, CreateTranscriptRequest, ListBotsFilter } from './requests';
+import type { CreateBotRequest, CreateTranscriptRequest, ListBotsFilter, SendChatMessageRequest } from './requests';
 import {
   type CallContext,
   describeIssues,
@@ -80,6 +80,12 @@ export interface IdempotentCallOptions extends CallOptions {
 
 export interface DownloadOptions extends CallOptions {
   maxBytes: number;
+}
+
+/** A 2xx answer as Recall gave it: its status and its body (JSON, or the text when not JSON). */
+export interface VendorAnswer {
+  status: number;
+  body: unknown;
 }
 
 interface ApiCall extends CallOptions {
@@ -245,6 +251,37 @@ export class RecallClient {
 
   async stopRecording(id: string, opts: CallOptions = {}): Promise<void> {
     await this.#send({ ...opts, method: 'POST', url: this.#url(`${API_PREFIX}/bot/${segment(id)}/stop_recording/`) });
+  }
+
+  /**
+   * Posts in the meeting chat where the bot is now (a bot moved into a breakout room posts there).
+   * 400 `cannot_command_unstarted_bot` / `cannot_command_completed_bot` when the bot is not in a call.
+   */
+  async sendChatMessage(id: string, body: SendChatMessageRequest, opts: IdempotentCallOptions = {}): Promise<void> {
+    await this.#send({
+      ...opts,
+      method: 'POST',
+      url: this.#url(`${API_PREFIX}/bot/${segment(id)}/send_chat_message/`),
+      body,
+    });
+  }
+
+  /**
+   * Irreversible: deletes every recording, transcript and other media of the bot at Recall (its
+   * metadata and meeting URL stay). Recall's answer is returned as it came, for deletion receipts.
+   */
+  async deleteMedia(id: string, opts: CallOptions = {}): Promise<VendorAnswer> {
+    const { status, text } = await this.#send({
+      ...opts,
+      method: 'POST',
+      url: this.#url(`${API_PREFIX}/bot/${segment(id)}/delete_media/`),
+    });
+    if (text === '') return { status, body: null };
+    try {
+      return { status, body: JSON.parse(text) as unknown };
+    } catch {
+      return { status, body: text.slice(0, 500) };
+    }
   }
 
   // ---- Recordings and transcripts ----

@@ -75,3 +75,13 @@ export interface ListBotsFilter {
   joinAtAfter?: string | Date;
   joinAtBefore?: string | Date;
 }
+
+/**
+ * Send Chat Message (docs.recall.ai/reference/bot_send_chat_message_create). Zoom takes `everyone`
+ * (the default), `host`, `everyone_except_host` or a participant id; at most 4096 characters.
+ */
+export interface SendChatMessageRequest {
+  to?: string;
+  message: string;
+  pin?: boolean;
+}

@@ -2,7 +2,7 @@ import type { Bot } from '../bot';
 import { botJson, recordingJson, transcriptJson } from '../bot-view';
 import { listBots } from '../list-bots';
 import type { EmulatorCore } from '../core';
-import { createBotSchema, createTranscriptSchema, drfErrors } from '../schemas';
+import { createBotSchema, createTranscriptSchema, drfErrors, sendChatMessageSchema } from '../schemas';
 import { Timing } from '../timing';
 import { NOT_FOUND, type Route, type RouteRequest, type RouteResult } from './routes';
 
@@ -129,6 +129,40 @@ export function apiRoutes(core: EmulatorCore, listPageSize: number): Route[] {
           if (!bot.dispatched) return unstarted(bot);
           bot.stopRecordingCommand();
           return { status: 200, body: {} };
+        }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/v1/bot/${ID}/send_chat_message$`),
+      category: 'default',
+      handle: (req) =>
+        withBot(req, (bot) => {
+          const parsed = sendChatMessageSchema.safeParse(req.body, { reportInput: true });
+          if (!parsed.success) return { status: 400, body: drfErrors(parsed.error) };
+          if (bot.terminal || bot.phase === 'leaving') return completed();
+          // Only a bot in the call has a chat to post in (not one joining or in the waiting room).
+          if (bot.phase !== 'in_call') return unstarted(bot);
+          const { id: roomId, name: roomName } = bot.room;
+          core.audit.addChatMessage({
+            botId: bot.id,
+            roomId,
+            roomName,
+            to: parsed.data.to ?? 'everyone',
+            message: parsed.data.message,
+            pin: parsed.data.pin ?? false,
+            at: Date.now(),
+          });
+          return { status: 200, body: view(bot) };
+        }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/api/v1/bot/${ID}/delete_media$`),
+      category: 'default',
+      handle: (req) =>
+        withBot(req, (bot) => {
+          bot.deleteMedia();
+          return { status: 200, body: view(bot) };
         }),
     },
     {

@@ -103,6 +103,7 @@ export function handleControl(core: EmulatorCore, method: string, path: string, 
         webhookDeliveries: core.audit.webhookDeliveries(),
         requests: core.audit.requests(),
         faultHits: core.audit.faultHits(),
+        chatMessages: core.audit.chatMessages(),
       },
     };
   }
