@@ -5,3 +5,5 @@ export * from './search-attributes';
 export * from './messages';
 export * from './status';
 export * from './issue';
+export * from './coverage';
+export * from './meeting-record';
