@@ -37,7 +37,13 @@ const SCENARIOS: Record<string, (buildDir: string) => Promise<ScenarioResult> | 
         ? { nodeOptions: process.env.BENCH_CAPACITY_NODE_OPTIONS }
         : {}),
     }),
-  recovery: (buildDir) => recovery({ buildDir, rooms: 20, kills: 3 }),
+  recovery: (buildDir) =>
+    recovery({
+      buildDir,
+      rooms: 20,
+      kills: 3,
+      ...(process.env.BENCH_STICKY_TIMEOUT ? { stickyTimeoutSeconds: env('BENCH_STICKY_TIMEOUT', 3) } : {}),
+    }),
   cost: (buildDir) => cost({ buildDir, rooms: 6, meetingSeconds: 90 }),
   'emulator-headroom': () => emulatorHeadroom({ bots: env('BENCH_EMULATOR_BOTS', 1000) }),
 };

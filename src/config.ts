@@ -54,6 +54,12 @@ const EnvSchema = z.object({
     .regex(/^[^:]+:\d+$/, 'must be host:port')
     .default('0.0.0.0:9464'),
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  /**
+   * How long a workflow task waits on the queue of the worker that has the workflow cached before
+   * any worker may take it. After a worker dies without shutting down, every workflow it had cached
+   * waits this long once (the SDK's default is 10 s; README, "Performance").
+   */
+  STICKY_QUEUE_TIMEOUT_SECONDS: z.coerce.number().positive().default(3),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   /** Bearer token of the HTTP API (`/meetings`); the API is only served when it is set. */
   API_TOKEN: secret(weakTokenReason).optional(),

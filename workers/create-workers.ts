@@ -13,6 +13,8 @@ export interface WorkerSetup {
   /** Prebuilt bundle in production; source path (bundled at start) in development and tests. */
   workflows: { bundlePath: string } | { workflowsPath: string } | Pick<WorkerOptions, 'workflowBundle'>;
   maxCachedWorkflows?: number;
+  /** Milliseconds a workflow task waits for the worker that has its workflow cached (see src/config.ts). */
+  stickyQueueTimeoutMs?: number;
   /** Milliseconds in-flight activities get to finish after SIGTERM. */
   shutdownGraceMs?: number;
   /**
@@ -43,6 +45,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     taskQueue: setup.taskQueue,
     activities,
     maxCachedWorkflows: setup.maxCachedWorkflows ?? 500,
+    stickyQueueScheduleToStartTimeout: setup.stickyQueueTimeoutMs ?? 3000,
   });
   const creator = await Worker.create({
     ...common,

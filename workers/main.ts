@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     createRatePerMinute: config.RECALL_CREATE_RATE_PER_MINUTE,
     workflows: workflowSource(),
     maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,
+    stickyQueueTimeoutMs: config.STICKY_QUEUE_TIMEOUT_SECONDS * 1000,
     shutdownGraceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
     dataConverter: dataConverterForProcess(config, logger),
   });
