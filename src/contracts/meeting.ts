@@ -59,6 +59,36 @@ export const DEFAULT_TRANSCRIPT: Transcript = {
   provider: { recallai_streaming: { mode: 'prioritize_accuracy', language_code: 'en' } },
 };
 
+/**
+ * Posted by each bot once it is in its room. Zoom breakout rooms have a chat of their own, and
+ * Recall's `chat.on_bot_join` posts where the bot joins (the main room), so the notice is sent
+ * after the bot was moved.
+ */
+export const DEFAULT_RECORDING_NOTICE =
+  'This breakout room is being recorded (video, audio and a transcript) by a recording bot. ' +
+  'If you do not want to be recorded, turn off your camera and microphone or leave the room, and tell the host.';
+
+export const RecordingNoticeSchema = z.strictObject({
+  enabled: z.boolean().optional().meta({ description: 'Default true: every recorded room gets the notice.' }),
+  /** Zoom's chat limit. */
+  text: z.string().trim().min(1).max(4096).optional(),
+});
+
+/**
+ * Ready callbacks: Standard Webhooks-signed POSTs when the meeting (and, with `rooms`, each room)
+ * completes. The signing secret is never in the input: `secretName` picks one of the worker's
+ * `NOTIFY_SECRETS` (default: the one named `default`).
+ */
+export const NotifySchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  secretName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+    .optional(),
+  rooms: z.boolean().optional(),
+});
+export type Notify = z.infer<typeof NotifySchema>;
+
 export const MeetingInputSchema = z
   .strictObject({
     meetingUrl: ZoomMeetingUrlSchema,
@@ -81,6 +111,10 @@ export const MeetingInputSchema = z
     transcript: TranscriptSchema.optional(),
     policy: PolicySchema.optional(),
     metadata: MetadataSchema.optional(),
+    recordingNotice: RecordingNoticeSchema.optional(),
+    notify: NotifySchema.optional(),
+    /** Days after the meeting ends when its media at Recall and everything stored is deleted (0: at once). */
+    retentionDays: z.number().min(0).max(3650).optional(),
   })
   .superRefine((input, ctx) => {
     if ((input.rooms === undefined) === (input.roomCount === undefined)) {
@@ -105,6 +139,12 @@ export const MeetingInputSchema = z
   });
 export type MeetingInput = z.input<typeof MeetingInputSchema>;
 export type ValidMeetingInput = z.output<typeof MeetingInputSchema>;
+
+/** The notice text each room's bot posts, or undefined when the meeting turned notices off. */
+export function recordingNoticeText(input: Pick<ValidMeetingInput, 'recordingNotice'>): string | undefined {
+  if (input.recordingNotice?.enabled === false) return undefined;
+  return input.recordingNotice?.text ?? DEFAULT_RECORDING_NOTICE;
+}
 
 /** A room as the meeting workflow planned it: every default filled in. */
 export interface PlannedRoom {
@@ -225,4 +265,6 @@ export interface RoomInput {
   transcript: Transcript;
   policy: z.output<typeof PolicySchema>;
   metadata: Record<string, string>;
+  /** The recording notice to post once the bot is in its room; absent: none (turned off, or an older run). */
+  recordingNotice?: string;
 }
