@@ -3,6 +3,8 @@ import type { RecallClient } from '../src/recall';
 import { createBotActivities } from './bot-activities';
 import { createCollectActivities } from './collect-artifacts';
 import { createManifestActivities } from './manifest-activities';
+import { createMeetingRecordActivities } from './meeting-record';
+import { createNoticeActivities } from './notice-activities';
 
 export interface ActivityDeps {
   recall: RecallClient;
@@ -15,6 +17,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createBotActivities(deps.recall),
     ...createCollectActivities(deps.recall, deps.store),
     ...createManifestActivities(deps.store),
+    ...createMeetingRecordActivities(deps.store),
+    ...createNoticeActivities(deps.recall),
   };
 }
 

@@ -56,4 +56,20 @@ export interface BotCollection {
 /** `not_dispatched`: a scheduled bot that is neither startable nor deletable yet (405): ask again later. */
 export type LeaveResult = 'left' | 'deleted' | 'already_done' | 'not_dispatched';
 
+/** The recording notice one bot posts in the room it is in. */
+export interface RecordingNoticeInput {
+  botId: string;
+  text: string;
+  /**
+   * The Zoom breakout room the bot is in, when known: part of the idempotency key, so a bot moved
+   * to another room can post there too, while retries in one room never post twice.
+   */
+  breakoutRoomId?: string;
+}
+
+export interface RecordingNoticeSent {
+  /** When Recall accepted the message (ISO). */
+  sentAt: string;
+}
+
 export type { BreakoutRoomRef };
