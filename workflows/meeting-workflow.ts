@@ -54,6 +54,7 @@ import {
   resolveTranscript,
 } from './plan';
 import { roomWorkflow } from './room-workflow';
+import { reportMeeting } from './meeting-record-step';
 import type { MeetingStatus } from '../src/contracts/status';
 
 const manifestCalls = proxyActivities<Activities>({
@@ -286,11 +287,14 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
 
     await condition(() => starting === 0 && rooms.every((r) => r.result));
     phase = 'reporting';
+    const roomResults = rooms.map((r) => r.result!);
+    const report = await reportMeeting(info.workflowId, input.title, roomResults);
     const result = {
       meetingWorkflowId: info.workflowId,
       ...(input.title ? { title: input.title } : {}),
-      rooms: rooms.map((r) => r.result!),
+      rooms: roomResults,
       counts: counts(),
+      ...report,
     };
     const manifest = { meetingWorkflowId: info.workflowId, result };
     let manifestUri: string;

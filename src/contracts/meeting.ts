@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MeetingCoverageSchema } from './coverage';
+import { MeetingRecordSchema } from './meeting-record';
 import { PolicySchema } from './policy';
 import { ROOM_STATES } from './status';
 
@@ -251,6 +253,12 @@ export const MeetingResultSchema = z.strictObject({
   title: z.string().optional(),
   rooms: z.array(RoomResultSchema),
   counts: z.record(z.enum(ROOM_OUTCOMES), z.int().min(0)),
+  coverage: MeetingCoverageSchema.optional().meta({
+    description: 'When each room was recorded and when not, and why; absent in results of older releases.',
+  }),
+  record: MeetingRecordSchema.optional().meta({
+    description: 'The merged transcript and participant timeline of every room; absent in results of older releases.',
+  }),
   manifestUri: z.string(),
 });
 export type MeetingResult = z.infer<typeof MeetingResultSchema>;

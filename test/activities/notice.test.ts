@@ -23,7 +23,7 @@ void describe('sendRecordingNotice (emulator)', () => {
     recall = new RecallClient({ apiKey, baseUrl: emulator.baseUrl });
     const activities = createNoticeActivities(recall);
     const env = new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') });
-    send = (input) => env.run(activities.sendRecordingNotice, input);
+    send = (input) => env.run((i: RecordingNoticeInput) => activities.sendRecordingNotice(i), input);
   });
   after(async () => {
     await recall.close();
