@@ -24,40 +24,36 @@ export interface DisruptionContext {
 export type Confirm = () => string | undefined;
 
 const EventType = temporal.api.enums.v1.EventType;
-const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 /** Recall answers creates this slowly while the cancel lands, so the creates are in flight then. */
 const SLOW_CREATE_MS = 2500;
 /** A cancelled or terminated meeting's rooms must have stopped (left, collected, reported) within this. */
 export const ROOM_STOP_BOUND_MS = 90_000;
 
-async function createBotInFlight(client: Client, workflowIds: string[]): Promise<boolean> {
-  for (const id of workflowIds) {
-    try {
-      const { raw } = await client.workflow.getHandle(id).describe();
-      if (raw.pendingActivities?.some((a) => a.activityType?.name === 'createBot' && a.state === STARTED)) return true;
-    } catch {
-      // Not started yet.
-    }
-  }
-  return false;
-}
-
 /**
- * Starts the meeting while Recall answers creates slowly and cancels it once a room's createBot is in
- * flight: the bots those creates make must still be left (and collected), and the meeting must still
- * report every room and write its manifest.
+ * Starts the meeting while Recall answers slowly, and cancels it as soon as one of its creates has
+ * reached Recall (from the audit: Recall holds the request), so the cancel lands while bots are being
+ * created. Run it while no other meeting creates bots, and before create faults are armed, so the
+ * create Recall holds is this meeting's and makes a bot. The bots those creates make must still be
+ * left (and collected), and the meeting must still report every room and write its manifest.
  */
 export async function cancelMidStart(ctx: DisruptionContext, meeting: ChaosMeeting): Promise<Confirm> {
   const roomIds = meeting.roomKeys.map((k) => roomIdOf(meeting, k));
+  const since = Date.now();
+  const createHeld = () =>
+    ctx.emulator.audit
+      .faultHits()
+      .some((h) => h.fault === 'slow_response' && h.at >= since && /^POST \/api\/v1\/bot\/? /.test(h.detail ?? ''));
   ctx.emulator.faults.slowResponses(SLOW_CREATE_MS);
   let cancelledAt: number | undefined;
   try {
     await startRun(ctx.client, ctx.taskQueue, meeting);
-    const deadline = Date.now() + 30_000;
-    while (!(await createBotInFlight(ctx.client, roomIds)) && Date.now() < deadline) await delay(50);
+    const deadline = Date.now() + 60_000;
+    while (!createHeld() && Date.now() < deadline) await delay(20);
     await ctx.client.workflow.getHandle(meeting.workflowId).cancel();
     cancelledAt = Date.now();
-    ctx.log(`  cancelled ${meeting.workflowId} with creates in flight`);
+    ctx.log(
+      `  cancelled ${meeting.workflowId} ${createHeld() ? 'with a create held by Recall' : 'but no create reached Recall'}`,
+    );
     await delay(SLOW_CREATE_MS);
   } finally {
     ctx.emulator.faults.slowResponses(0);

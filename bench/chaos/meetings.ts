@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { MeetingInput, MeetingResult, RoomResult } from '../../src/contracts';
+import { meetingStatusQuery } from '../../src/contracts/messages';
 import type { LocalArtifactStore } from '../../src/artifacts/local-store';
 import type { EmulatedMeeting } from '../../src/emulator';
 import { ANY_OUTCOME, RECOVERABLE, type RoomReport } from '../../test/support/invariants';
@@ -18,6 +19,8 @@ export interface MeetingRun {
   result?: MeetingResult;
   /** How the run closed (COMPLETED, CANCELED, TERMINATED, …), once it did. */
   status?: string;
+  /** For a run still open at the end: what it waits on (pending activities and children), for the report. */
+  waitingOn?: string;
 }
 
 export interface ChaosMeeting {
@@ -73,7 +76,28 @@ async function resultWithin<T>(client: Client, workflowId: string, runId: string
 export async function settleRun(client: Client, meeting: ChaosMeeting, run: MeetingRun, ms: number): Promise<void> {
   const settled = await resultWithin<MeetingResult>(client, meeting.workflowId, run.runId, ms);
   if (settled) run.result = settled.value;
-  run.status = (await client.workflow.getHandle(meeting.workflowId, run.runId).describe()).status.name;
+  const handle = client.workflow.getHandle(meeting.workflowId, run.runId);
+  const { status, raw } = await handle.describe();
+  run.status = status.name;
+  if (run.status !== 'RUNNING') return;
+  const activities = (raw.pendingActivities ?? []).map(
+    (a) =>
+      `activity ${a.activityType?.name} attempt ${a.attempt}${a.lastFailure?.message ? ` (last failure: ${a.lastFailure.message})` : ''}`,
+  );
+  const children = (raw.pendingChildren ?? []).map((c) => `child ${c.workflowId}`);
+  const state = await client
+    .withDeadline(Date.now() + 5000, () => handle.query(meetingStatusQuery))
+    .then(
+      (q) =>
+        `state ${q.state}; rooms without an outcome: ${
+          q.rooms
+            .filter((r) => r.outcome === null)
+            .map((r) => r.key)
+            .join(', ') || 'none'
+        }`,
+      (err: unknown) => `no answer to the status query (${String(err)})`,
+    );
+  run.waitingOn = [state, ...activities, ...children].join('; ');
 }
 
 async function readJson<T>(uri: string): Promise<T | undefined> {

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
         temporalKills: env('CHAOS_TEMPORAL_KILLS', 1),
         webhookFaultRate: 0.1,
         mediaFaults: true,
+        longStalls: true,
         disruptions: ['cancel-meeting-mid-start', 'terminate-and-restart', 'reset-room'],
       },
       (line) => console.log(`[seed ${seed}] ${line}`),

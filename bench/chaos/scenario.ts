@@ -35,6 +35,8 @@ export interface ChaosConfig {
   /** Probability of each webhook fault per delivery. */
   webhookFaultRate: number;
   mediaFaults: boolean;
+  /** Some seeds stall a download past the client's idle deadline (slower). */
+  longStalls: boolean;
   /** Operator actions, each on a meeting of its own. */
   disruptions: Disruption[];
 }
@@ -141,6 +143,7 @@ export async function runChaos(
       temporalKills: config.temporalKills,
       rooms: recoverableRooms,
       mediaFaults: config.mediaFaults,
+      longStalls: config.longStalls,
       disruptions: config.disruptions,
     });
     const ctx = { client: stack.client, taskQueue: stack.taskQueue, emulator: stack.emulator, store, log };
@@ -177,7 +180,7 @@ export async function runChaos(
       }
     };
 
-    const startedAt = Date.now();
+    let startedAt = Date.now();
     const background: Promise<void>[] = [];
     const measureRecovery = (fault: string, at: number) =>
       background.push(
@@ -186,7 +189,7 @@ export async function runChaos(
           recoveries.push({ fault, ms: await msUntilAllAnswer(stack.client, open, at, RECOVERY_TIMEOUT_MS) });
         })(),
       );
-    const disrupt = (fault: string, meeting: ChaosMeeting, action: () => Promise<Confirm>) =>
+    const disrupt = (fault: string, action: () => Promise<Confirm>) =>
       background.push(
         action().then(
           (confirm) => void disruptionChecks.push({ fault, confirm }),
@@ -195,7 +198,17 @@ export async function runChaos(
       );
     const meetingOf = (role: Disruption) => meetings.find((m) => m.role === role)!;
 
-    const armed = new Set(schedule.filter((s) => s.atMs === 0 && arm(s.fault)).map((s) => s.fault));
+    // The cancel strikes first, alone: the creates Recall holds when it lands are its meeting's.
+    const cancelled = schedule.find((s) => s.fault.kind === 'cancel-meeting-mid-start');
+    if (cancelled) {
+      note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describeFault(cancelled.fault)}`);
+      disrupt(describeFault(cancelled.fault), () => cancelMidStart(ctx, meetingOf('cancel-meeting-mid-start')));
+      await Promise.all(background.splice(0));
+    }
+    // The schedule's clock starts with the other meetings.
+    startedAt = Date.now();
+    const done = new Set(schedule.filter((s) => s.atMs === 0 && arm(s.fault)).map((s) => s.fault));
+    if (cancelled) done.add(cancelled.fault);
     for (const meeting of meetings)
       if (meeting.role !== 'cancel-meeting-mid-start') await startRun(stack.client, stack.taskQueue, meeting);
 
@@ -259,21 +272,14 @@ export async function runChaos(
           });
           return;
         }
-        case 'cancel-meeting-mid-start': {
-          const meeting = meetingOf(fault.kind);
-          disrupt(what, meeting, () => cancelMidStart(ctx, meeting));
+        case 'cancel-meeting-mid-start':
+          throw new Error('the cancel runs before the schedule');
+        case 'terminate-and-restart':
+          disrupt(what, () => terminateAndRestart(ctx, meetingOf(fault.kind)));
           return;
-        }
-        case 'terminate-and-restart': {
-          const meeting = meetingOf(fault.kind);
-          disrupt(what, meeting, () => terminateAndRestart(ctx, meeting));
+        case 'reset-room':
+          disrupt(what, () => resetRoom(ctx, meetingOf(fault.kind)));
           return;
-        }
-        case 'reset-room': {
-          const meeting = meetingOf(fault.kind);
-          disrupt(what, meeting, () => resetRoom(ctx, meeting));
-          return;
-        }
         default:
           if (!arm(fault)) throw new Error(`unhandled fault ${what}`);
       }
@@ -281,8 +287,9 @@ export async function runChaos(
     for (const { atMs, fault } of schedule) {
       const wait = startedAt + atMs - Date.now();
       if (wait > 0) await delay(wait);
+      if (done.has(fault)) continue;
       note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describeFault(fault)}`);
-      if (!armed.has(fault)) await apply(fault);
+      await apply(fault);
     }
 
     // End every meeting through the product, and give its bots a bound to be gone: orphans are
@@ -366,7 +373,7 @@ export async function runChaos(
         .filter(({ run }) => run.status === 'RUNNING')
         .map(({ m, run }) => ({
           invariant: '1 no room lost',
-          detail: `${m.workflowId} run ${run.runId} still open ${RESULT_GRACE_MS / 1000} s after its meeting ended`,
+          detail: `${m.workflowId} run ${run.runId} still open ${RESULT_GRACE_MS / 1000} s after its meeting ended, waiting on: ${run.waitingOn}`,
         })),
     ];
     return {

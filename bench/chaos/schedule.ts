@@ -52,6 +52,8 @@ export interface ScheduleOptions {
   /** Room workflow IDs that bot-matched faults (media, leave, late events) may pick. */
   rooms: string[];
   mediaFaults: boolean;
+  /** Let one seed in four stall a download past the client's 30 s idle deadline (adds that long). */
+  longStalls: boolean;
   disruptions: Disruption[];
 }
 
@@ -78,10 +80,11 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
     { atMs: at(), fault: { kind: 'restart-receiver', downMs: 1000 + prng.int(4000) } },
   ];
   if (options.mediaFaults) {
-    // S3 under load: SlowDown once per file of one room; a reset mid-body; a stream that stalls, in
-    // one seed of four past the client's 30 s idle deadline (a slow seed); a body cut short; a URL
+    // S3 under load: SlowDown once per file of one room; a reset mid-body; a stream that stalls (with
+    // longStalls, in one seed of four past the client's 30 s idle deadline); a body cut short; a URL
     // that expired between the retrieve and the download.
-    const stallMs = prng.int(4) === 0 ? 35_000 : 3000 + prng.int(4000);
+    const long = prng.int(4) === 0;
+    const stallMs = long && options.longStalls ? 35_000 : 3000 + prng.int(4000);
     faults.push(
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'status', status: 503 }, count: 1 } },
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'reset', afterBytes: 64 }, count: 1 } },

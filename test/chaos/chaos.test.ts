@@ -23,6 +23,7 @@ test('under seeded chaos with only recoverable faults, every room of the recover
     temporalKills: 1,
     webhookFaultRate: 0.1,
     mediaFaults: true,
+    longStalls: false,
     disruptions: ['cancel-meeting-mid-start'],
   });
   t.diagnostic(chaosTable(outcome));
