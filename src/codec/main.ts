@@ -18,16 +18,13 @@ export async function runCodecServer(config: CodecServerConfig): Promise<Running
   const codec = payloadCodecFrom(config);
   if (!codec) throw new ConfigError('PAYLOAD_CODEC_KEYS is missing: the codec server needs the keys the workers use');
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'codec-server' });
-  const server = buildCodecServer({
-    codec,
-    authToken: config.CODEC_AUTH_TOKEN,
-    corsOrigins: config.CODEC_CORS_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
-    logger,
-  });
+  const webUiOrigins = config.CODEC_CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const server = buildCodecServer({ codec, authToken: config.CODEC_AUTH_TOKEN, corsOrigins: webUiOrigins, logger });
   const url = await server.listen({ host: config.CODEC_SERVER_HOST, port: config.CODEC_SERVER_PORT });
-  logger.info({ url, primaryKeyId: codec.primaryKeyId }, 'codec server up');
+  // The Web UI at these origins decodes without the token, over loopback only (server.ts).
+  logger.info({ url, primaryKeyId: codec.primaryKeyId, webUiOrigins }, 'codec server up');
   return { url, close: () => server.close() };
 }
 

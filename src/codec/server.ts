@@ -6,18 +6,28 @@
  *
  * Only the path's last segment counts (the protocol lets a proxy mount it under any prefix, e.g.
  * per namespace). Every call needs `Authorization: Bearer <CODEC_AUTH_TOKEN>`, checked before the
- * body is read; browsers get CORS answers for the configured Web UI origins only.
+ * body is read, with one exception: the Temporal Web UI sends no fixed token (only an OIDC access
+ * token, with its login on), so a call WITHOUT an Authorization header is let through when its
+ * `Origin` is one of the configured Web UI origins AND it comes over loopback. A browser cannot
+ * forge its Origin, so another site's page is refused; only a process on this host could forge
+ * one, and it can already reach the Web UI, which shows the same payloads decoded. Browsers get
+ * CORS answers for the configured Web UI origins only.
  */
+import { isIP } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { bearerAuth } from '../api/auth';
+import { ConfigError } from '../config';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
   authToken: string;
-  /** Web UI origins allowed to call from a browser, e.g. `http://localhost:8233`. */
+  /**
+   * Web UI origins allowed to call from a browser, e.g. `http://localhost:8233`; over loopback they
+   * need no token (see above).
+   */
   corsOrigins: readonly string[];
   logger: Logger;
   /** Temporal refuses payloads over 2 MB; base64 and a batch of them fit in this. */
@@ -47,9 +57,31 @@ const toJson = (payload: Payload) => ({
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
+/** An origin as browsers send it: `http(s)://host[:port]`, nothing more (never `null` or `*`). */
+function checkedOrigin(origin: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+    throw new ConfigError(`CODEC_CORS_ORIGINS: "${origin}" is not an origin like http://localhost:8233`);
+  }
+  return origin;
+}
+
+/** True for a peer on this host: 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  if (isIP(v4) === 4) return v4.startsWith('127.');
+  return address === '::1';
+}
+
 export function buildCodecServer(options: CodecServerOptions) {
   const { codec, logger } = options;
-  const origins = new Set(options.corsOrigins);
+  const origins = new Set(options.corsOrigins.map(checkedOrigin));
   const app = Fastify({ loggerInstance: logger, bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024 });
   const authenticate = bearerAuth(options.authToken, 'CODEC_AUTH_TOKEN');
 
@@ -63,20 +95,34 @@ export function buildCodecServer(options: CodecServerOptions) {
       .header('vary', 'Origin');
   }
 
+  /** The Web UI in a browser on this host: no Authorization header, an allowed Origin, a loopback peer. */
+  function isLocalWebUi(request: FastifyRequest): boolean {
+    const origin = request.headers.origin;
+    return (
+      request.headers.authorization === undefined &&
+      origin !== undefined &&
+      origins.has(origin) &&
+      isLoopbackAddress(request.socket.remoteAddress)
+    );
+  }
+
   app.addHook('onRequest', async (request, reply) => {
     cors(request, reply);
-    if (request.method === 'OPTIONS' || request.url === '/healthz') return;
+    if (request.method === 'OPTIONS' || request.url === '/healthz' || isLocalWebUi(request)) return;
     await authenticate(request, reply);
   });
 
   app.options('/*', (request, reply) => {
     if (!reply.hasHeader('access-control-allow-origin')) return reply.code(403).send();
-    return reply
-      .code(204)
-      .header('access-control-allow-methods', 'POST, OPTIONS')
-      .header('access-control-allow-headers', 'authorization, content-type, x-namespace')
-      .header('access-control-max-age', '600')
-      .send();
+    return (
+      reply
+        .code(204)
+        .header('access-control-allow-methods', 'POST, OPTIONS')
+        // authorization-extras: the ID token the Web UI adds with TEMPORAL_CODEC_PASS_ACCESS_TOKEN.
+        .header('access-control-allow-headers', 'authorization, authorization-extras, content-type, x-namespace')
+        .header('access-control-max-age', '600')
+        .send()
+    );
   });
 
   app.get('/healthz', () => ({ status: 'ok' }));

@@ -1,6 +1,7 @@
 /**
  * A stack of its own for the browser test: a Temporal dev server WITH its Web UI (the suite's
- * shared server runs headless), the Recall emulator, the webhook receiver and the workers.
+ * shared server runs headless), the Recall emulator, the webhook receiver and the workers, with
+ * payload encryption on as in production, and the codec server the Web UI decodes through.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { LocalArtifactStore } from '../../src/artifacts/local-store';
+import { dataConverterFrom, EncryptionCodec, parseCodecKeys } from '../../src/codec';
+import { buildCodecServer } from '../../src/codec/server';
 import { startDevServer, type DevServer } from '../../src/devstack/dev-server';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { RecallClient } from '../../src/recall';
@@ -22,6 +25,9 @@ export interface UiStack {
   emulator: Emulator;
   taskQueue: string;
   uiUrl: string;
+  /** The codec server the Web UI calls, on 127.0.0.1, and its bearer token. */
+  codecUrl: string;
+  codecToken: string;
   close(): Promise<void>;
 }
 
@@ -34,10 +40,24 @@ export async function startUiStack(): Promise<UiStack> {
   try {
     const dataDir = await mkdtemp(join(tmpdir(), 'breakout-ui-'));
     stops.push(() => rm(dataDir, { recursive: true, force: true }));
+    const codecKeys = `ui-key:${randomBytes(32).toString('base64')}`;
+    const dataConverter = dataConverterFrom({ PAYLOAD_CODEC_KEYS: codecKeys });
+    const uiPort = await freePort();
+    const codecToken = randomBytes(32).toString('hex');
+    const codecServer = buildCodecServer({
+      codec: new EncryptionCodec(parseCodecKeys(codecKeys, 'PAYLOAD_CODEC_KEYS')),
+      authToken: codecToken,
+      corsOrigins: [`http://localhost:${uiPort}`],
+      logger: pino({ level: 'silent' }),
+    });
+    const codecUrl = await codecServer.listen({ host: '127.0.0.1', port: 0 });
+    stops.push(() => codecServer.close());
+
     const server: DevServer = await startDevServer({
       port: await freePort(),
-      uiPort: await freePort(),
+      uiPort,
       dbFilename: join(dataDir, 'temporal.db'),
+      uiCodecEndpoint: codecUrl,
     });
     stops.push(() => server.stop());
 
@@ -49,7 +69,7 @@ export async function startUiStack(): Promise<UiStack> {
 
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter });
     const receiver = buildWebhookServer({ webhookSecret, client, logger });
     await receiver.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => receiver.close());
@@ -63,6 +83,7 @@ export async function startUiStack(): Promise<UiStack> {
     const recall = new RecallClient({ apiKey, baseUrl: emulator.baseUrl, logger });
     stops.push(() => recall.close());
     const workers = await createWorkers({
+      dataConverter,
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
@@ -78,7 +99,7 @@ export async function startUiStack(): Promise<UiStack> {
     });
 
     if (!server.uiUrl) throw new Error('the dev server runs without its UI');
-    return { client, emulator, taskQueue, uiUrl: server.uiUrl, close };
+    return { client, emulator, taskQueue, uiUrl: server.uiUrl, codecUrl, codecToken, close };
   } catch (err) {
     await close();
     throw err;
