@@ -15,11 +15,18 @@ import pino from 'pino';
 import { dataConverterFrom } from '../../src/codec';
 import { buildCodecServer } from '../../src/codec/server';
 import { EncryptionCodec, parseCodecKeys } from '../../src/codec';
-import { createWorkshopSchedule, deleteWorkshopSchedule, startMeeting } from '../../src/client';
+import {
+  createWorkshopSchedule,
+  deleteWorkshopSchedule,
+  endMeeting,
+  getMeetingStatus,
+  startMeeting,
+} from '../../src/client';
 import type { MeetingWorkflow } from '../../src/client';
 import { FAST_POLICY } from '../../src/devstack/fast-policy';
 import { resolveTemporalCli } from '../../src/devstack/temporal-cli';
 import { roomSpec, startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 const run = promisify(execFile);
 const KEY_1 = `key-1:${randomBytes(32).toString('base64')}`;
@@ -162,16 +169,20 @@ test('the codec server refuses a call without its bearer token', async () => {
 });
 
 test('key rotation: a meeting started under key 1 completes after the workers restart with key 2 as primary', async () => {
-  const emulated = stack.emulator.createMeeting({ durationSeconds: 90, breakoutRooms: [1, 2].map((n) => roomSpec(n)) });
+  // Long enough that the rooms are still in the call after the restart, however slow it is; the
+  // test ends the meeting itself (an earlier 90 s meeting, 4.5 s at the emulator's 20x, had ended
+  // before the restarted workers created the bots: "fatal meeting_ended").
+  const emulated = stack.emulator.createMeeting({
+    durationSeconds: 3600,
+    breakoutRooms: [1, 2].map((n) => roomSpec(n)),
+  });
   const meetingKey = `rot-${randomBytes(3).toString('hex')}`;
   const started = await startMeeting(client, meetingInput(emulated.url), { meetingKey, taskQueue: stack.taskQueue });
   const handle = client.workflow.getHandle<MeetingWorkflow>(started.workflowId);
   // Let the meeting start its rooms under key 1, then roll the workers onto key 2.
-  for (let i = 0; i < 100; i++) {
-    const history = await handle.fetchHistory();
-    if ((history.events ?? []).some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor('the rooms to start under key 1', async () =>
+    (await handle.fetchHistory()).events?.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes),
+  );
   await stack.stopWorkers();
   await stack.startWorkers(dataConverterFrom({ PAYLOAD_CODEC_KEYS: `${KEY_2},${KEY_1}` }));
   const rotated = new Client({
@@ -179,6 +190,12 @@ test('key rotation: a meeting started under key 1 completes after the workers re
     namespace: stack.temporal.namespace,
     dataConverter: dataConverterFrom({ PAYLOAD_CODEC_KEYS: `${KEY_2},${KEY_1}` }),
   });
+  // A query, a signal and the result, all under key 2, on histories that began under key 1.
+  await waitFor('both rooms to record under key 2', async () => {
+    const view = await getMeetingStatus(rotated, meetingKey);
+    return view.rooms.length === 2 && view.rooms.every((r) => r.status?.state === 'recording');
+  });
+  await endMeeting(rotated, meetingKey, 'rotation test');
   const result = await rotated.workflow.getHandle<MeetingWorkflow>(started.workflowId).result();
   assert.deepEqual(
     result.rooms.map((r) => r.outcome),
@@ -186,5 +203,6 @@ test('key rotation: a meeting started under key 1 completes after the workers re
     JSON.stringify(result.rooms.map((r) => r.reason)),
   );
   const raw = await temporal(['workflow', 'show', '--workflow-id', started.workflowId, '--output', 'json']);
+  assert.ok(raw.includes(Buffer.from('key-1').toString('base64')), 'the input was encrypted under key 1');
   assert.ok(raw.includes(Buffer.from('key-2').toString('base64')), 'the result was encrypted under key 2');
 });
