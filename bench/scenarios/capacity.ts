@@ -10,7 +10,9 @@ import { median, round, type ScenarioResult } from '../support/figures';
 import { historyStats, type HistoryStats } from '../support/history-stats';
 import { benchMeetingSpec, LOAD_POLICY } from '../support/meeting-spec';
 import { within } from '../support/within';
+import { freePort } from '../support/processes';
 import { productionNodeOptions, startProcessStack } from '../support/process-stack';
+import { readCacheCounters } from '../support/worker-metrics';
 
 export interface CapacityOptions {
   buildDir: string;
@@ -24,18 +26,28 @@ export interface CapacityOptions {
   maxCachedWorkflows?: number;
   /** The worker's NODE_OPTIONS (default: the production image's, see the Dockerfile; '' for none). */
   nodeOptions?: string;
+  /** More environment for the worker (such as MALLOC_ARENA_MAX), for experiments. */
+  workerEnv?: Record<string, string>;
 }
 
 /**
- * Preloaded into the worker: its `process.memoryUsage()` once a second on stderr, so the peak RSS
- * can be split into the V8 heap, memory outside it that V8 knows of (external, array buffers) and
- * the rest (native: the Temporal core bridge, code, thread stacks, the allocator's free lists).
+ * Preloaded into the worker, and so into each of its threads (Node runs `--import` in worker
+ * threads too): every second, the thread's `process.memoryUsage()` and heap limit on stderr. The
+ * SDK runs workflows in a worker thread with a V8 heap of its own, which the main thread's figures
+ * do not count; with both, the peak RSS splits into the main heap, the workflow thread's heap,
+ * external memory V8 knows of (array buffers) and the rest (native: the Temporal core, code, thread
+ * stacks, the allocator's free lists).
  */
 const MEMORY_PROBE = `data:text/javascript,${encodeURIComponent(
-  "setInterval(() => process.stderr.write('memory-probe ' + JSON.stringify(process.memoryUsage()) + '\\n'), 1000).unref();",
+  "import { threadId } from 'node:worker_threads'; import { getHeapStatistics } from 'node:v8';" +
+    "setInterval(() => process.stderr.write('memory-probe ' + JSON.stringify({ thread: threadId, limit: getHeapStatistics().heap_size_limit, ...process.memoryUsage() }) + '\\n'), 1000).unref();",
 )}`;
 
 interface MemorySample {
+  /** 0: the main thread; others: the SDK's workflow threads. */
+  thread: number;
+  /** This thread's V8 heap limit. */
+  limit: number;
   rss: number;
   heapTotal: number;
   heapUsed: number;
@@ -45,6 +57,13 @@ interface MemorySample {
 
 function memorySamples(output: string[]): MemorySample[] {
   return [...output.join('').matchAll(/^memory-probe (\{.*\})$/gm)].map((m) => JSON.parse(m[1]!) as MemorySample);
+}
+
+/** The workflow threads' latest samples at or before `at` (the index of a main-thread sample). */
+function threadsAt(samples: MemorySample[], at: number): MemorySample[] {
+  const latest = new Map<number, MemorySample>();
+  for (const s of samples.slice(0, at + 1)) if (s.thread !== 0) latest.set(s.thread, s);
+  return [...latest.values()];
 }
 
 const gib = (bytes: number) => round(bytes / 1024 ** 3, 2);
@@ -63,12 +82,15 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
   const started = Date.now();
   const rooms = options.meetings * options.roomsPerMeeting;
   const timeScale = 20;
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
   const stack = await startProcessStack({
     buildDir: options.buildDir,
     // Capacity, not pacing: creation is paced far above Recall's base limit here (see fan-out).
     createRatePerMinute: 60_000,
     emulator: { timeScale },
     workerEnv: {
+      WORKER_METRICS_ADDRESS: metricsAddress,
+      ...options.workerEnv,
       ...(options.maxCachedWorkflows !== undefined ? { MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}),
       ...(options.nodeOptions !== undefined ? { NODE_OPTIONS: options.nodeOptions } : {}),
     },
@@ -117,6 +139,7 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
       options.boundSeconds * 1000,
     );
     const completeSeconds = (Date.now() - ended) / 1000;
+    const cache = await readCacheCounters(metricsAddress);
     sampling = false;
     await sampler;
     const results = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -131,8 +154,12 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
     const typical = stats.find((s) => s.events === Math.round(events)) ?? stats[0];
     const peakGiB = peakRss / 1024 ** 3;
     const samples = memorySamples(worker.output);
-    const atPeak = samples.reduce<MemorySample | undefined>((a, b) => (a && a.rss >= b.rss ? a : b), undefined);
-    const peakOf = (key: keyof MemorySample) => gib(Math.max(0, ...samples.map((m) => m[key])));
+    const main = samples.filter((m) => m.thread === 0);
+    const workflowThreads = samples.filter((m) => m.thread !== 0);
+    const atPeak = main.reduce<MemorySample | undefined>((a, b) => (a && a.rss >= b.rss ? a : b), undefined);
+    const threads = atPeak ? threadsAt(samples, samples.indexOf(atPeak)) : [];
+    const sum = (list: MemorySample[], key: keyof MemorySample) => list.reduce((n, m) => n + m[key], 0);
+    const peakOf = (list: MemorySample[], key: keyof MemorySample) => gib(Math.max(0, ...list.map((m) => m[key])));
     return {
       scenario: 'capacity',
       seconds: round((Date.now() - started) / 1000, 0),
@@ -154,7 +181,13 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
           goal: '<= 1.5',
           met: peakGiB <= 1.5,
           note: atPeak
-            ? `at the peak sample: heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, external ${gib(atPeak.external)} (array buffers ${gib(atPeak.arrayBuffers)}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external)} GiB; peaks over the run: heap used ${peakOf('heapUsed')}, heap total ${peakOf('heapTotal')}, external ${peakOf('external')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? productionNodeOptions()) || 'none'}`
+            ? `at the peak sample: main heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, workflow thread${threads.length === 1 ? '' : 's'} heap used ${gib(sum(threads, 'heapUsed'))} of ${gib(sum(threads, 'heapTotal'))} GiB, external ${gib(atPeak.external + sum(threads, 'external'))} (array buffers ${gib(atPeak.arrayBuffers + sum(threads, 'arrayBuffers'))}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external - sum(threads, 'heapTotal') - sum(threads, 'external'))} GiB; peaks over the run: main heap used ${peakOf(main, 'heapUsed')} / total ${peakOf(main, 'heapTotal')}, workflow thread heap used ${peakOf(workflowThreads, 'heapUsed')} / total ${peakOf(workflowThreads, 'heapTotal')}, external ${peakOf(main, 'external')} GiB; heap limits: main ${peakOf(main, 'limit')}, workflow thread ${peakOf(workflowThreads, 'limit')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? productionNodeOptions()) || 'none'}${
+                options.workerEnv
+                  ? `; ${Object.entries(options.workerEnv)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(' ')}`
+                  : ''
+              }; the worker's cache: ${cache ? `${cache.replays} full replays (workflow not cached) of ${cache.tasks} workflow tasks, ${cache.evictions} evictions` : 'unread'}`
             : 'no memory samples',
         },
         {

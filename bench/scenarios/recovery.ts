@@ -103,7 +103,7 @@ export async function recovery(options: RecoveryOptions): Promise<ScenarioResult
               .map(([t, n]) => `${t} ${n}`)
               .join(', ') || 'none'
           }; full replays per worker life (the first starts the meeting, each later one follows a kill and must replay every open workflow once): ${lives
-            .map((c) => (c ? `${c.replays} (cache hits ${c.hits}, sticky misses ${c.misses})` : 'unread'))
+            .map((c) => (c ? `${c.replays} of ${c.tasks} workflow tasks` : 'unread'))
             .join('; ')}`,
         },
       ],

@@ -5,11 +5,16 @@
  */
 
 export interface CacheCounters {
-  /** Workflow tasks served from the cache (`sticky_cache_hit`). */
+  /** Workflow tasks received (`workflow_task_queue_poll_succeed`, sticky and normal queue). */
+  tasks: number;
+  /** Workflow tasks for a workflow found in the cache (`sticky_cache_hit`). */
   hits: number;
-  /** Sticky tasks for a workflow no longer cached (`sticky_cache_miss`): fetched and replayed in full. */
+  /** Sticky tasks for a workflow no longer cached (`sticky_cache_miss`). */
   misses: number;
-  /** Workflow tasks that ran as a replay (`workflow_task_replay_latency` observations). */
+  /**
+   * Workflow tasks for a workflow not in the cache (tasks − hits): each one is a full replay of the
+   * history. (`workflow_task_replay_latency` is no measure of these: core observes it on cache hits.)
+   */
   replays: number;
   /** Workflows evicted from the cache (`sticky_cache_total_forced_eviction`). */
   evictions: number;
@@ -27,10 +32,13 @@ export function sumOf(text: string, name: string): number {
 }
 
 export function cacheCounters(text: string): CacheCounters {
+  const tasks = sumOf(text, 'temporal_workflow_task_queue_poll_succeed');
+  const hits = sumOf(text, 'temporal_sticky_cache_hit');
   return {
-    hits: sumOf(text, 'temporal_sticky_cache_hit'),
+    tasks,
+    hits,
     misses: sumOf(text, 'temporal_sticky_cache_miss'),
-    replays: sumOf(text, 'temporal_workflow_task_replay_latency_count'),
+    replays: tasks - hits,
     evictions: sumOf(text, 'temporal_sticky_cache_total_forced_eviction'),
   };
 }
