@@ -24,11 +24,9 @@ export const MeetingRecordSchema = z.strictObject({
     .int()
     .min(0)
     .meta({ description: 'Participants matched across rooms by name alone (no email): a guess.' }),
-  notes: z
-    .array(z.string())
-    .meta({
-      description: 'What the record lacks and why: rooms without transcript, recording gaps, unreadable files.',
-    }),
+  notes: z.array(z.string()).meta({
+    description: 'What the record lacks and why: rooms without transcript, recording gaps, unreadable files.',
+  }),
 });
 export type MeetingRecord = z.infer<typeof MeetingRecordSchema>;
 
@@ -36,8 +34,8 @@ export type MeetingRecord = z.infer<typeof MeetingRecordSchema>;
 export interface RecordRoomInput {
   key: string;
   name: string;
-  /** Uncovered stretches of the room (from its coverage), marked in the merged outputs. */
-  gaps: { from: string; to: string; reason: string }[];
+  /** Recording gaps of the room (Recall's clock; to null: never recorded again), marked in the merged outputs. */
+  gaps: { from: string; to: string | null; reason: string }[];
   sources: { botId: string; recordingId: string; transcriptUri?: string; participantEventsUri?: string }[];
   /** Artifacts Recall should have had but the store lacks, with the reason. */
   missing: string[];
