@@ -15,6 +15,8 @@ export interface Person {
   /** Offset of this person's first line after the meeting start, emulated ms. */
   phaseMs: number;
   confUserId: string;
+  /** What Recall reports as the email: null unless the meeting identifies emails (calendar integration). */
+  reportedEmail: string | null;
   /** Current room; null is the main room. */
   roomId: string | null;
   /** The breakout room the spec puts this person in once rooms open. */
@@ -60,6 +62,7 @@ export class Meeting {
   readonly admitAfterSeconds: number;
   readonly hostPlacement: 'by_bot_name' | 'none';
   readonly recordingPermissionDenied: string | undefined;
+  readonly identifiedEmails: boolean;
   endedAt: number | undefined;
   private readonly observers = new Set<MeetingObserver>();
   private readonly timers: Scheduled[] = [];
@@ -78,6 +81,7 @@ export class Meeting {
     this.admitAfterSeconds = spec.admitAfterSeconds ?? 5;
     this.hostPlacement = spec.hostPlacement ?? 'by_bot_name';
     this.recordingPermissionDenied = spec.recordingPermissionDenied;
+    this.identifiedEmails = spec.identifiedEmails ?? false;
     this.createdAt = clock.now();
     this.startAt = this.createdAt + (spec.startsAfterSeconds ?? 0) * 1000;
     this.rooms = spec.breakoutRooms.map((room, i) => ({
@@ -102,6 +106,12 @@ export class Meeting {
     spec.breakoutRooms.forEach((room, i) => {
       if (room.closesAtSeconds !== undefined) at(room.closesAtSeconds, () => this.closeRoom(this.rooms[i]!.id));
     });
+    for (const move of spec.moves ?? []) {
+      if (!this.people.some((p) => p.name === move.name)) throw new Error(`moves: no participant named "${move.name}"`);
+      if (move.to !== null && !this.rooms.some((r) => r.name === move.to))
+        throw new Error(`moves: no breakout room named "${move.to}"`);
+      at(move.atSeconds, () => this.scriptedMove(move.name, move.to));
+    }
     at(spec.durationSeconds, () => this.end());
   }
 
@@ -206,6 +216,7 @@ export class Meeting {
       // Staggered so that people in one room take turns instead of talking over each other.
       phaseMs: ((index * 1300) % (Timing.speechPeriodSeconds * 1000)) + 500,
       confUserId: prng.hex(16),
+      reportedEmail: this.identifiedEmails ? (spec.email ?? null) : null,
       roomId,
       assignedRoomId,
       timeline: [{ roomId, from: this.startAt }],
@@ -222,6 +233,19 @@ export class Meeting {
         this.move(p, p.assignedRoomId, now);
     }
     for (const o of [...this.observers]) o.roomsOpened(opened);
+    this.notifyOccupancy();
+  }
+
+  /** A {@link MeetingSpec.moves} entry: the host (or the person) moves someone between rooms. */
+  private scriptedMove(name: string, to: string | null): void {
+    const person = this.people.find((p) => p.name === name);
+    const room = to === null ? undefined : this.rooms.find((r) => r.name === to);
+    if (this.ended || !person || room?.state === 'closed') return;
+    person.assignedRoomId = room?.id ?? null;
+    if (room?.state === 'pending') return;
+    const roomId = room?.id ?? null;
+    if (person.roomId === roomId) return;
+    this.move(person, roomId, this.clock.now());
     this.notifyOccupancy();
   }
 

@@ -185,7 +185,7 @@ export function participantJson(p: Person): Record<string, unknown> {
     platform: 'desktop',
     extra_data: { zoom: { conf_user_id: p.confUserId } },
     // Recall fills email only with calendar-based participant identification (reference §5).
-    email: null,
+    email: p.reportedEmail,
   };
 }
 

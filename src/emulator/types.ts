@@ -75,6 +75,28 @@ export interface MeetingSpec {
    * instead of recording. Default: granted.
    */
   recordingPermissionDenied?: string;
+  /**
+   * Scripted participants moving between rooms (main room → breakout → main room), each at its
+   * emulated time after creation. Bots in the rooms see them leave and join, as Recall reports it.
+   */
+  moves?: ParticipantMove[];
+  /**
+   * Recall fills a participant's `email` only with calendar-based participant identification; with
+   * this set the emulator reports each participant's spec email, else `null` (the default).
+   */
+  identifiedEmails?: boolean;
+}
+
+export interface ParticipantMove {
+  /** Emulated seconds after the meeting's creation. */
+  atSeconds: number;
+  /** The participant's name, as in the spec (names are unique within a spec that moves people). */
+  name: string;
+  /**
+   * A breakout room's name, or null for the main room. A room not open yet takes the person when it
+   * opens; a closed one cannot be entered (Zoom offers no way in), so that move does nothing.
+   */
+  to: string | null;
 }
 
 export interface BreakoutRoomSpec {

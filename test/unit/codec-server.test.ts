@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
@@ -91,6 +92,29 @@ test('without the token: no origin, another origin, or a wrong token next to the
   }
   const foreign = await decode('127.0.0.1', { origin: 'http://evil.example' });
   assert.equal(foreign.allowOrigin, null, 'no CORS answer for another origin');
+});
+
+test('a call without the token gets 401 before its body is read, however large it claims to be', async () => {
+  // 64 MiB announced, 1 KiB sent: an answer at all means the server did not wait for the body.
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/decode',
+        headers: { 'content-type': 'application/json', 'content-length': 64 * 1024 * 1024 },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
+    req.on('error', reject);
+    req.write(`{"payloads":[{"data":"${'A'.repeat(1024)}`);
+  });
+  assert.equal(status, 401);
 });
 
 test(

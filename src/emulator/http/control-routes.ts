@@ -32,6 +32,10 @@ export const meetingSpecSchema = z.object({
   breakoutOpensAtSeconds: z.number().min(0).optional(),
   hostPlacement: z.enum(['by_bot_name', 'none']).optional(),
   recordingPermissionDenied: z.string().min(1).optional(),
+  moves: z
+    .array(z.object({ atSeconds: z.number().min(0), name: z.string().min(1), to: z.string().min(1).nullable() }))
+    .optional(),
+  identifiedEmails: z.boolean().optional(),
 }) satisfies z.ZodType<MeetingSpec>;
 
 const botMatch = z.object({
