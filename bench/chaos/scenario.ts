@@ -208,6 +208,7 @@ export async function runChaos(
     // The schedule's clock starts with the other meetings.
     startedAt = Date.now();
     const done = new Set(schedule.filter((s) => s.atMs === 0 && arm(s.fault)).map((s) => s.fault));
+    for (const fault of done) note(`t+0.0 s: ${describeFault(fault)}`);
     if (cancelled) done.add(cancelled.fault);
     for (const meeting of meetings)
       if (meeting.role !== 'cancel-meeting-mid-start') await startRun(stack.client, stack.taskQueue, meeting);

@@ -22,6 +22,7 @@ export type {
   MediaFault,
   MediaFile,
   MeetingSpec,
+  ParticipantMove,
   ParticipantSpec,
   RequestRecord,
   WebhookDelivery,

@@ -15,7 +15,7 @@ test('under seeded chaos with only recoverable faults, every room of the recover
     seed: 42,
     meetings: 2,
     roomsPerMeeting: 3,
-    meetingSeconds: 50,
+    meetingSeconds: 40,
     timeScale: 20,
     workers: 1,
     workerKills: 2,
