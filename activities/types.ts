@@ -1,4 +1,4 @@
-import type { Artifact, BreakoutRoomRef, MissingArtifact, Transcript } from '../src/contracts';
+import type { Artifact, BreakoutRoomRef, MissingArtifact, Notify, Transcript } from '../src/contracts';
 
 /** What the room workflow asks for; the activity turns it into Recall's create-bot body. */
 export interface CreateBotInput extends FindBotInput {
@@ -70,6 +70,30 @@ export interface RecordingNoticeInput {
 export interface RecordingNoticeSent {
   /** When Recall accepted the message (ISO). */
   sentAt: string;
+}
+
+export type NotifyEvent = 'meeting.completed' | 'room.completed';
+
+/** One ready callback to deliver: its data is read from the store (the manifests), never carried here. */
+export interface NotifyInput {
+  meetingWorkflowId: string;
+  event: NotifyEvent;
+  /** With `room.completed`. */
+  roomKey?: string;
+  notify: Notify;
+  /** Started by an operator, not by the meeting. */
+  replay?: boolean;
+}
+
+/** What a delivery came to: the receiver's answer (2xx) and how many attempts it took. */
+export interface NotifyDelivery {
+  webhookId: string;
+  event: NotifyEvent;
+  /** Origin and path only. */
+  url: string;
+  status: number;
+  attempts: number;
+  deliveredAt: string;
 }
 
 export type { BreakoutRoomRef };

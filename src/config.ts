@@ -29,6 +29,31 @@ function checkCodecKeys(env: { PAYLOAD_CODEC_KEYS?: string; PAYLOAD_CODEC_KEY_FI
   }
 }
 
+/**
+ * Ready-callback signing secrets, `name=whsec_…` pairs separated by commas (base64 has no comma);
+ * a meeting's `notify.secretName` picks one, `default` when it names none.
+ */
+export function parseNotifySecrets(value: string | undefined): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const pair of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const at = pair.indexOf('=');
+    secrets[at > 0 ? pair.slice(0, at) : 'default'] = at > 0 ? pair.slice(at + 1) : pair;
+  }
+  return secrets;
+}
+
+const notifySecrets = z.string().superRefine((value, ctx) => {
+  for (const [name, secret] of Object.entries(parseNotifySecrets(value))) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
+      ctx.addIssue({ code: 'custom', message: 'names are 1-64 letters, digits, "_" or "-"' });
+    const problem = weakWebhookSecretReason(secret);
+    if (problem) ctx.addIssue({ code: 'custom', message: `secret "${name}" ${problem}` });
+  }
+});
+
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -66,6 +91,8 @@ const EnvSchema = z.object({
   /** The receiver's /readyz and /metrics: a listener of their own, off the public port. */
   WEBHOOK_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   WEBHOOK_OPS_PORT: port.default(8081),
+  /** Signing secrets of ready callbacks (see parseNotifySecrets). */
+  NOTIFY_SECRETS: notifySecrets.optional(),
   ...codecKeyFields,
 });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { LocalArtifactStore } from '../src/artifacts/local-store';
 import { dataConverterForProcess } from '../src/codec';
-import { loadConfigOrExit } from '../src/config';
+import { loadConfigOrExit, parseNotifySecrets } from '../src/config';
 import { createLogger } from '../src/logger';
 import { RecallClient } from '../src/recall';
 import { createWorkers, runWorkers } from './create-workers';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { recall, store },
+    deps: { recall, store, notifySecrets: parseNotifySecrets(config.NOTIFY_SECRETS) },
     createRatePerMinute: config.RECALL_CREATE_RATE_PER_MINUTE,
     workflows: workflowSource(),
     maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,

@@ -24,7 +24,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { failureMessage } from './failures';
 import type { MeetingInput, MeetingResult, PlannedRoom, RoomOutcome, RoomResult } from '../src/contracts';
-import { MAX_ROOMS, ROOM_OUTCOMES } from '../src/contracts';
+import { MAX_ROOMS, recordingNoticeText, ROOM_OUTCOMES } from '../src/contracts';
 import {
   MeetingKeySA,
   MeetingWorkflowIdSA,
@@ -53,6 +53,7 @@ import {
   resolvePolicy,
   resolveTranscript,
 } from './plan';
+import { MeetingFollowUps } from './meeting-follow-ups';
 import { roomWorkflow } from './room-workflow';
 import { reportMeeting } from './meeting-record-step';
 import type { MeetingStatus } from '../src/contracts/status';
@@ -97,6 +98,8 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
     room,
     workflowId: roomWorkflowId(info.workflowId, room.key),
   }));
+  const recordingNotice = recordingNoticeText(input);
+  const followUps = new MeetingFollowUps(info.workflowId, input);
   let phase: MeetingStatus['state'] = 'running';
   let starting = 0;
 
@@ -138,6 +141,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
             transcript,
             policy,
             metadata: input.metadata ?? {},
+            ...(recordingNotice ? { recordingNotice } : {}),
           },
         ],
         // Terminating or cancelling the meeting makes its rooms stop, and they still collect.
@@ -151,6 +155,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
       });
       if (entry.stopReason) void signalRoom(entry, entry.stopReason);
       entry.result = await entry.handle.result();
+      followUps.roomCompleted(entry.room.key);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) await attach(entry);
       // One room's failure never fails the meeting: it is reported as that room's outcome.
@@ -211,7 +216,9 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
 
   setHandler(roomFinishedSignal, (result) => {
     const entry = rooms.find((r) => r.workflowId === result.workflowId);
-    if (entry?.attached && !entry.result) entry.result = result;
+    if (!entry?.attached || entry.result) return;
+    entry.result = result;
+    followUps.roomCompleted(entry.room.key);
   });
 
   setHandler(meetingStatusQuery, () => ({
@@ -308,6 +315,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
     }
     phase = 'done';
     publishProgress();
+    await followUps.meetingCompleted();
     await condition(allHandlersFinished);
     return { ...result, manifestUri };
   });

@@ -50,6 +50,8 @@ export interface StackOptions {
   inProcessWorkers?: boolean;
   /** Opt-in payload codec for the in-process workers and the receiver (src/codec). */
   dataConverter?: DataConverter;
+  /** Ready-callback signing secrets of the in-process workers, by name. */
+  notifySecrets?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -104,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       deps: {
         recall: new RecallClient({ apiKey, baseUrl: emulator.baseUrl, logger: logger.child({ name: 'recall' }) }),
         store: new LocalArtifactStore(artifactsDir),
+        notifySecrets: options.notifySecrets ?? {},
       },
       createRatePerMinute: options.createRatePerMinute ?? 6000,
       workflows: { workflowsPath: require.resolve('../../workflows') },
