@@ -16,7 +16,11 @@ const deletionCalls = proxyActivities<Activities>({
 
 export async function deletionWorkflow(input: DeletionInput): Promise<DeletionReceipt> {
   let now = false;
-  setHandler(deleteNowSignal, () => void (now = true));
+  let reason = input.reason;
+  setHandler(deleteNowSignal, () => {
+    now = true;
+    reason = 'operator';
+  });
   if (input.delaySeconds && input.delaySeconds > 0) {
     const due = new Date(Date.now() + input.delaySeconds * 1000).toISOString();
     setCurrentDetails(`retention: deleting ${input.meetingWorkflowId} at ${due} (signal deleteNow to delete now)`);
@@ -29,7 +33,7 @@ export async function deletionWorkflow(input: DeletionInput): Promise<DeletionRe
   const store = await deletionCalls.deleteStoredMeeting({ meetingWorkflowId: input.meetingWorkflowId });
   const receipt = {
     meetingWorkflowId: input.meetingWorkflowId,
-    reason: input.reason,
+    reason,
     startedAt,
     completedAt: new Date().toISOString(),
     recall: { bots },

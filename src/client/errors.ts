@@ -36,6 +36,14 @@ export class MeetingNotFoundError extends Error {
   }
 }
 
+/** The meeting still runs: what needs it closed (a replay, a deletion) has to wait until it has ended. */
+export class MeetingStillRunningError extends Error {
+  override name = 'MeetingStillRunningError';
+  constructor(readonly meetingKey: string) {
+    super(`meeting "${meetingKey}" is still running: end it first (\`breakout end ${meetingKey}\`)`);
+  }
+}
+
 export class DuplicateRoomError extends Error {
   override name = 'DuplicateRoomError';
 }

@@ -7,3 +7,4 @@ export { MEETING_WORKFLOW_TYPE, MeetingKeySchema, meetingWorkflowId } from './me
 export * from './meetings';
 export * from './list';
 export * from './schedules';
+export * from './follow-ups';

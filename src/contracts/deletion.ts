@@ -18,7 +18,7 @@ export interface DeletionInput {
   reason: 'retention' | 'operator';
 }
 
-/** Sent by an operator to a deletion still waiting out its retention: delete now. */
+/** Sent by an operator to a deletion still waiting out its retention: delete now (the receipt then says `operator`). */
 export const deleteNowSignal = defineSignal('deleteNow');
 
 /** One bot's media at Recall: what delete_media answered, and what Recall reports afterwards. */
