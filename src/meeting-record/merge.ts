@@ -111,7 +111,11 @@ interface Place {
  * such changes where the bot stayed longest is its breakout room, the others the main room (the
  * host moves a bot in seconds after it joins, and a room that closes sends it back briefly).
  */
-function placesOf(source: RecordSource, events: z.infer<typeof ParticipantEvent>[]): (at: number) => Place {
+function placesOf(
+  source: RecordSource,
+  events: z.infer<typeof ParticipantEvent>[],
+  lastSeen: number,
+): (at: number) => Place {
   const room: Place = { roomKey: source.roomKey, roomName: source.roomName };
   const main: Place = { roomKey: null, roomName: MAIN_ROOM };
   const timed = events
@@ -137,7 +141,8 @@ function placesOf(source: RecordSource, events: z.infer<typeof ParticipantEvent>
   if (changes.length === 0) return () => room;
   const bounds = [-Infinity, ...changes, Infinity];
   const first = timed[0]!.at;
-  const last = timed.at(-1)!.at;
+  // A quiet room has no events after the bot arrived: its stretch lasts until the recording's last word.
+  const last = Math.max(timed.at(-1)!.at, lastSeen);
   let longest = 0;
   for (let k = 1; k < bounds.length - 1; k++) {
     const length = (b: number) => Math.min(bounds[b + 1]!, last) - Math.max(bounds[b]!, first);
@@ -207,7 +212,12 @@ export function mergeRecord(sources: RecordSource[], gaps: RecordGap[]): MergedR
     const label = `${source.roomName}, bot ${source.botId}`;
     const events = parseList(source.participantEvents, ParticipantEvent, `participant events of ${label}`, notes);
     const entries = parseList(source.transcript, TranscriptEntry, `transcript of ${label}`, notes);
-    const where = placesOf(source, events);
+    const lastSeen =
+      Math.max(
+        ...events.map((e) => epochMs(e.timestamp) ?? -Infinity),
+        ...entries.map((e) => epochMs(e.words.at(-1)?.end_timestamp) ?? -Infinity),
+      ) || 0;
+    const where = placesOf(source, events, lastSeen);
 
     for (const entry of entries) {
       const words = entry.words.filter((w) => w.text.trim() !== '');
@@ -230,11 +240,6 @@ export function mergeRecord(sources: RecordSource[], gaps: RecordGap[]): MergedR
       });
     }
 
-    const lastSeen =
-      Math.max(
-        ...events.map((e) => epochMs(e.timestamp) ?? -Infinity),
-        ...entries.map((e) => epochMs(e.words.at(-1)?.end_timestamp) ?? -Infinity),
-      ) || 0;
     const open = new Map<string, { participant: TimelineParticipant; from: number; place: Place }>();
     const close = (id: string, at: number, to: string | null) => {
       const o = open.get(id);

@@ -170,6 +170,30 @@ void describe('meeting record', () => {
     );
   });
 
+  void it('a room quiet after the bot arrived is still the room (its words, not its events, say how long)', () => {
+    const quiet = mergeRecord(
+      [
+        {
+          roomKey: 'room-3',
+          roomName: 'Room 3',
+          botId: 'd1',
+          recordingId: 'r4',
+          participantEvents: [ev('join', HOST, 0), ev('leave', HOST, 2), ev('join', CARLA, 2)],
+          transcript: [said(HOST, 1, 'welcome everyone'), said(CARLA, 5, 'quiet here'), said(CARLA, 30, 'still here')],
+        },
+      ],
+      [],
+    );
+    assert.deepEqual(
+      quiet.utterances.map((u) => [u.roomKey, u.text]),
+      [
+        [null, 'welcome everyone'],
+        ['room-3', 'quiet here'],
+        ['room-3', 'still here'],
+      ],
+    );
+  });
+
   void it('unreadable entries are left out and said so, not fatal', () => {
     const partial = mergeRecord(
       [
