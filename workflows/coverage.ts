@@ -89,9 +89,15 @@ function describeUncovered(
 
 /** One room's coverage, without the meeting-level `closedEarly` note (see {@link meetingCoverage}). */
 export function roomCoverage(room: RoomResult): RoomCoverage {
-  const timeline = [...room.timeline].sort((a, b) => ms(a.at) - ms(b.at));
+  // Rooms that finished on a release before timelines (a meeting deployed across) have none.
+  const recorded: RoomResult['timeline'] | undefined = room.timeline;
+  const timeline = [...(recorded ?? [])].sort((a, b) => ms(a.at) - ms(b.at));
   const first = timeline.findIndex((e) => e.state !== 'scheduled');
   const base = { key: room.key, name: room.name };
+  if (recorded === undefined) {
+    const summary = 'coverage unknown: the room ran on a release that kept no room timeline';
+    return { ...base, openFrom: null, openUntil: null, openSeconds: 0, coveredSeconds: 0, spans: [], summary };
+  }
   if (first < 0 || CLOSING.has(timeline[first]!.state)) {
     const at = timeline[first]?.at ?? null;
     return {

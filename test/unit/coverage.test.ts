@@ -128,6 +128,14 @@ void describe('coverage', () => {
       spans: [],
       summary: 'not covered: room workflow failed: boom',
     });
+    // A room that finished on a release before room timelines existed.
+    const { timeline: _none, ...older } = room('room-5', [], {
+      reason: 'call_ended call_ended_by_host: the host ended the meeting',
+    });
+    assert.equal(
+      roomCoverage(older as RoomResult).summary,
+      'coverage unknown: the room ran on a release that kept no room timeline',
+    );
     const scheduled = roomCoverage(
       room('room-2', [
         step(0, 'scheduled', 'b1'),
