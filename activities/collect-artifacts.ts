@@ -235,11 +235,10 @@ export function createCollectActivities(recall: RecallClient, store: ArtifactSto
       for (const item of planned) {
         const key = artifactKey(bot, item.name);
         const before = known.get(item.name);
-        if (
-          before?.stored?.recordingId === item.recordingId &&
-          (await storeCall(() => store.sizeOf(key))) === before.stored.bytes
-        ) {
-          continue;
+        if (before?.stored?.recordingId === item.recordingId) {
+          const { bytes, sha256 } = before.stored;
+          const head = await storeCall(() => store.head(key));
+          if (head?.bytes === bytes && head.sha256 === sha256) continue;
         }
         const entry = { name: item.name, kind: item.kind, recordingId: item.recordingId };
         if ('unavailable' in item.source) {

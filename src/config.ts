@@ -72,6 +72,16 @@ const EnvSchema = z.object({
   WEBHOOK_PORT: port.default(8080),
   WEBHOOK_HOST: z.string().min(1).default('0.0.0.0'),
   ARTIFACTS_DIR: z.string().min(1).default('./data/artifacts'),
+  /**
+   * Where artifacts go, when not ARTIFACTS_DIR: `s3://bucket/prefix` (endpoint, region and
+   * credentials from the AWS environment and credential chain) or `file:///path`.
+   */
+  ARTIFACTS_URL: z
+    .string()
+    .regex(/^(s3|file):\/\//, 'must start with s3:// or file://')
+    .optional(),
+  /** Path-style S3 requests (MinIO and most S3-compatible stores); default: on when AWS_ENDPOINT_URL(_S3) is set. */
+  ARTIFACTS_S3_PATH_STYLE: z.stringbool().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Where the worker serves the Temporal Runtime's Prometheus metrics. */
   WORKER_METRICS_ADDRESS: z
@@ -104,6 +114,18 @@ const ClientEnvSchema = EnvSchema.pick({
   PAYLOAD_CODEC_KEYS: true,
   PAYLOAD_CODEC_KEY_FILE: true,
 }).superRefine(checkCodecKeys);
+
+/** Where the artifact store is: the worker's and the CLI's (`breakout artifact url`) view of it. */
+const ArtifactsEnvSchema = EnvSchema.pick({
+  ARTIFACTS_DIR: true,
+  ARTIFACTS_URL: true,
+  ARTIFACTS_S3_PATH_STYLE: true,
+});
+export type ArtifactsConfig = z.output<typeof ArtifactsEnvSchema>;
+
+export function loadArtifactsConfig(env: NodeJS.ProcessEnv = process.env): ArtifactsConfig {
+  return parseEnv(ArtifactsEnvSchema, env);
+}
 
 /** The codec server (`breakout codec-server`): keys, a bearer token, and the Web UI origins it answers. */
 const CodecServerEnvSchema = z

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { LocalArtifactStore } from '../src/artifacts/local-store';
+import { openArtifactStore } from '../src/artifacts/open-store';
 import { dataConverterForProcess } from '../src/codec';
 import { loadConfigOrExit, parseNotifySecrets } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -53,10 +54,14 @@ async function main(): Promise<void> {
     ...(config.RECALL_BASE_URL ? { baseUrl: config.RECALL_BASE_URL } : { region: config.RECALL_REGION }),
     logger,
   });
-  const store = new LocalArtifactStore(config.ARTIFACTS_DIR);
-  // Temporary files of downloads a killed worker left behind; a failed sweep never stops the start.
-  const swept = await store.sweepPartials().catch((err: unknown) => void logger.warn({ err }, 'artifact sweep failed'));
-  if (swept) logger.info({ swept }, 'removed stale .partial artifact files');
+  const store = openArtifactStore(config);
+  if (store instanceof LocalArtifactStore) {
+    // Temporary files of downloads a killed worker left behind; a failed sweep never stops the start.
+    const swept = await store
+      .sweepPartials()
+      .catch((err: unknown) => void logger.warn({ err }, 'artifact sweep failed'));
+    if (swept) logger.info({ swept }, 'removed stale .partial artifact files');
+  }
   const workers = await createWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -6,8 +6,17 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ArtifactTooLargeError, IncompleteBodyError, StoreFullError, UnsafeKeyError } from './errors';
+import { hashStream } from './hash-stream';
 import { encodeSegment } from './key-encoding';
-import { type ArtifactKey, type ArtifactStore, type PutOptions, RECEIPTS_NAMESPACE, type StoredObject } from './store';
+import {
+  RECEIPTS_NAMESPACE,
+  type ArtifactKey,
+  type ArtifactStore,
+  type ObjectHead,
+  type PresignedUrl,
+  type PutOptions,
+  type StoredObject,
+} from './store';
 
 /** Free space kept beyond an object's announced size, for manifests, logs and other writers. */
 const DEFAULT_RESERVE_BYTES = 256 * 1024 ** 2;
@@ -91,14 +100,24 @@ export class LocalArtifactStore implements ArtifactStore {
       if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
         throw new IncompleteBodyError(`${key.name}: received ${bytes} of ${options.expectedBytes} bytes`);
       }
+      const sha256 = hash.digest('hex');
+      // lstat: a symlink planted at the name is never read, only replaced below.
+      const current = await lstat(path).catch(() => undefined);
+      const existing =
+        current?.isFile() && current.size === bytes ? await hashStream(await this.#open(path)) : undefined;
+      if (existing?.sha256 === sha256) {
+        // The same bytes are there already: the object stays as it was.
+        await rm(temp, { force: true });
+        return { uri: pathToFileURL(path).href, bytes, sha256 };
+      }
       // rename replaces a symlink planted at the name instead of following it.
       await rename(temp, path);
+      await syncDirectory(dir);
+      return { uri: pathToFileURL(path).href, bytes, sha256 };
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
-    await syncDirectory(dir);
-    return { uri: pathToFileURL(path).href, bytes, sha256: hash.digest('hex') };
   }
 
   async putJson(key: ArtifactKey, value: unknown): Promise<StoredObject> {
@@ -117,6 +136,22 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async read(uri: string): Promise<Readable | undefined> {
+    return this.#open(await this.#pathOfUri(uri));
+  }
+
+  async head(key: ArtifactKey): Promise<ObjectHead | undefined> {
+    const path = this.pathOf(key);
+    await this.#refuseSymlinks(path);
+    return hashStream(await this.#open(path));
+  }
+
+  /** The file's own URI: a local store hands out no URL that works off its machine. */
+  async presign(uri: string): Promise<PresignedUrl> {
+    await this.#pathOfUri(uri);
+    return { url: uri };
+  }
+
+  async #pathOfUri(uri: string): Promise<string> {
     let path: string;
     try {
       path = resolve(fileURLToPath(uri));
@@ -125,6 +160,10 @@ export class LocalArtifactStore implements ArtifactStore {
     }
     if (!path.startsWith(this.root + sep)) throw new UnsafeKeyError('URI outside the artifact store root');
     await this.#refuseSymlinks(path);
+    return path;
+  }
+
+  async #open(path: string): Promise<Readable | undefined> {
     try {
       // O_NOFOLLOW: a symlink planted at the name after the check above is refused, not followed.
       const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);

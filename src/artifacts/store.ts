@@ -20,6 +20,18 @@ export interface StoredObject {
   sha256: string;
 }
 
+/** What the store holds under a key: its size and the sha256 of its bytes. */
+export interface ObjectHead {
+  bytes: number;
+  sha256: string;
+}
+
+/** A URL that lets its holder read one object until `expiresAt` (none: the URL does not expire). */
+export interface PresignedUrl {
+  url: string;
+  expiresAt?: string;
+}
+
 export interface PutOptions {
   maxBytes?: number;
   /**
@@ -48,6 +60,18 @@ export interface ArtifactStore {
   read(uri: string): Promise<Readable | undefined>;
   /** The size of the object under a key, or undefined when there is none. */
   sizeOf(key: ArtifactKey): Promise<number | undefined>;
+  /**
+   * Size and sha256 of the object under a key, or undefined when there is none: what a retry
+   * compares with the progress it recorded before it skips a download. The S3 store reads the
+   * sha256 it recorded with the object; the local store hashes the file.
+   */
+  head(key: ArtifactKey): Promise<ObjectHead | undefined>;
+  /**
+   * A URL for reading one object by its URI: an S3 presigned GET valid for `expiresInSeconds`, or
+   * the local store's `file:` URI (readable only on its machine). A URI outside this store is
+   * refused with an `UnsafeKeyError`.
+   */
+  presign(uri: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
   /** The store's location of a key, for manifests and logs. */
   uriOf(key: ArtifactKey): string;
   /**

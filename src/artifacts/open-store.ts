@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { ArtifactsConfig } from '../config';
+import { LocalArtifactStore } from './local-store';
+import { parseS3Url, S3ArtifactStore } from './s3-store';
+
+/**
+ * The store the configuration names: `ARTIFACTS_URL=s3://bucket/prefix` or `file:///path`, else
+ * the directory `ARTIFACTS_DIR`. For S3 the SDK reads the standard AWS environment and credential
+ * chain (`AWS_REGION`, `AWS_ENDPOINT_URL_S3`, `AWS_ACCESS_KEY_ID`, profiles, instance roles…).
+ */
+export function openArtifactStore(
+  config: ArtifactsConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): LocalArtifactStore | S3ArtifactStore {
+  const url = config.ARTIFACTS_URL;
+  if (!url) return new LocalArtifactStore(config.ARTIFACTS_DIR);
+  if (url.startsWith('file://')) return new LocalArtifactStore(fileURLToPath(url));
+  const customEndpoint = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+  const client = new S3Client({ forcePathStyle: config.ARTIFACTS_S3_PATH_STYLE ?? customEndpoint });
+  return new S3ArtifactStore(client, parseS3Url(url));
+}
