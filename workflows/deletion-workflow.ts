@@ -6,7 +6,13 @@
  */
 import { condition, log, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { deleteNowSignal, type DeletionInput, type DeletionReceipt } from '../src/contracts/deletion';
+import {
+  deleteNowSignal,
+  deletionStatusQuery,
+  type DeletionInput,
+  type DeletionReceipt,
+  type DeletionStatus,
+} from '../src/contracts/deletion';
 
 /** Retried until the data is gone: Recall or the store being down only delays the deletion. */
 const deletionCalls = proxyActivities<Activities>({
@@ -21,11 +27,15 @@ export async function deletionWorkflow(input: DeletionInput): Promise<DeletionRe
     now = true;
     reason = 'operator';
   });
+  let status: DeletionStatus = { state: 'deleting' };
+  setHandler(deletionStatusQuery, () => status);
   if (input.delaySeconds && input.delaySeconds > 0) {
     const due = new Date(Date.now() + input.delaySeconds * 1000).toISOString();
+    status = { state: 'waiting', dueAt: due };
     setCurrentDetails(`retention: deleting ${input.meetingWorkflowId} at ${due} (signal deleteNow to delete now)`);
     await condition(() => now, input.delaySeconds * 1000);
   }
+  status = { state: 'deleting' };
   const startedAt = new Date().toISOString();
   setCurrentDetails(`deleting ${input.meetingWorkflowId}`);
   const botIds = await deletionCalls.meetingBots({ meetingWorkflowId: input.meetingWorkflowId });

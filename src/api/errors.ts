@@ -4,6 +4,7 @@ import {
   InvalidInputError,
   MeetingEndingError,
   MeetingNotFoundError,
+  MeetingStillRunningError,
   TemporalUnavailableError,
 } from '../client';
 
@@ -17,6 +18,8 @@ export function replyWithClientError(reply: FastifyReply, error: unknown): Fasti
   }
   if (error instanceof DuplicateRoomError)
     return reply.code(409).send({ error: 'DuplicateRoom', message: error.message });
+  if (error instanceof MeetingStillRunningError)
+    return reply.code(409).send({ error: 'MeetingStillRunning', message: error.message });
   if (error instanceof MeetingEndingError)
     return reply.code(409).send({ error: 'MeetingEnding', message: error.message });
   if (error instanceof TemporalUnavailableError) {

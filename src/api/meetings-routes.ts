@@ -5,7 +5,17 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
-import { addRoom, closeRoom, endMeeting, getMeetingStatus, startMeeting, TemporalUnavailableError } from '../client';
+import {
+  addRoom,
+  closeRoom,
+  deleteMeeting,
+  endMeeting,
+  getDeletion,
+  getMeetingStatus,
+  replayNotification,
+  startMeeting,
+  TemporalUnavailableError,
+} from '../client';
 import { addressOf } from '../client/connect';
 import { TemporalTimeoutError, withTimeout } from '../webhooks/temporal-client';
 import { bearerAuth } from './auth';
@@ -138,6 +148,38 @@ export function meetingsApi(scope: FastifyInstance, options: MeetingsApiOptions,
       reply,
       () => endMeeting(client, request.params.key, reasonOf(request.body)),
       () => reply.code(202).send({ status: 'ending' }),
+    ),
+  );
+
+  // Ready callbacks and deletion run as workflows: these answer 202 with the workflow's ID at once.
+  scope.post<{ Params: KeyParams; Body: { roomKey?: unknown } | undefined }>(
+    '/meetings/:key/notify/replay',
+    async (request, reply) => {
+      const roomKey = request.body?.roomKey;
+      if (roomKey !== undefined && typeof roomKey !== 'string') {
+        return reply.code(400).send({ error: 'InvalidInput', field: 'roomKey', message: 'must be a string' });
+      }
+      return respond(
+        reply,
+        () => replayNotification(client, request.params.key, { taskQueue, ...(roomKey ? { roomKey } : {}) }),
+        (started) => reply.code(202).send(started),
+      );
+    },
+  );
+
+  scope.delete<{ Params: KeyParams }>('/meetings/:key', async (request, reply) =>
+    respond(
+      reply,
+      () => deleteMeeting(client, request.params.key, { taskQueue }),
+      (started) => reply.code(202).send(started),
+    ),
+  );
+
+  scope.get<{ Params: KeyParams }>('/meetings/:key/deletion', async (request, reply) =>
+    respond(
+      reply,
+      () => getDeletion(client, request.params.key),
+      (deletion) => reply.send(deletion),
     ),
   );
 

@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   MeetingEndingError,
   MeetingNotFoundError,
+  MeetingStillRunningError,
   ScheduleNotFoundError,
   TemporalUnavailableError,
 } from '../client';
@@ -42,6 +43,8 @@ export function describeFailure(error: unknown): CliFailure {
   if (error instanceof TemporalUnavailableError) {
     return { code: EXIT.temporalUnavailable, error: 'TemporalUnavailable', message: error.message };
   }
+  if (error instanceof MeetingStillRunningError)
+    return { code: EXIT.failure, error: 'MeetingStillRunning', message: error.message };
   if (error instanceof MeetingEndingError)
     return { code: EXIT.failure, error: 'MeetingEnding', message: error.message };
   if (error instanceof CommanderError) return { code: EXIT.usage, error: 'Usage', message: error.message };

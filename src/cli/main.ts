@@ -1,6 +1,7 @@
 /** `breakout`: start, watch and steer meetings, manage workshop schedules, run the processes. */
 import { Command, CommanderError } from 'commander';
 import { describeFailure } from './exit-codes';
+import { followUpCommands } from './follow-up-commands';
 import { meetingCommands } from './meeting-commands';
 import { processCommands } from './process-commands';
 import { scheduleCommand } from './schedule-commands';
@@ -14,7 +15,8 @@ export function buildProgram(): Command {
       'after',
       `\nEnvironment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (breakout-recorder).\nExit codes: 0 ok, 1 failure, 2 bad input or usage, 3 not found, 4 Temporal unreachable.`,
     );
-  for (const command of [...meetingCommands(), scheduleCommand(), ...processCommands()]) program.addCommand(command);
+  for (const command of [...meetingCommands(), ...followUpCommands(), scheduleCommand(), ...processCommands()])
+    program.addCommand(command);
   // Usage errors become exceptions, so they get exit code 2 like any other bad input.
   const exitOverride = (command: Command) => {
     command.exitOverride();

@@ -1,4 +1,5 @@
 import type { MeetingView } from '../client';
+import type { MeetingCoverage } from '../contracts/coverage';
 import { table } from './output';
 
 const since = (iso: string | null, now: number) => {
@@ -26,5 +27,12 @@ export function renderStatus(view: MeetingView, now = Date.now()): string {
       room.reason ?? s?.reason ?? '',
     ];
   });
-  return `${header}\n${table(['ROOM', 'STATE', 'BOT', 'ATTEMPT', 'RECORDING SINCE', 'BREAKOUT ROOM', 'REASON'], rows)}`;
+  const rooms = table(['ROOM', 'STATE', 'BOT', 'ATTEMPT', 'RECORDING SINCE', 'BREAKOUT ROOM', 'REASON'], rows);
+  return `${header}\n${rooms}${view.coverage ? `\n\n${renderCoverage(view.coverage)}` : ''}`;
+}
+
+/** The coverage report as a facilitator reads it: the meeting's line, then one line per room. */
+export function renderCoverage(coverage: MeetingCoverage): string {
+  const lines = coverage.rooms.map((room) => `  ${room.name === room.key ? room.key : `${room.name} (${room.key})`}: ${room.summary}`);
+  return [`Coverage: ${coverage.summary}`, ...lines].join('\n');
 }

@@ -8,6 +8,7 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import {
   DELETION_WORKFLOW_TYPE,
   deleteNowSignal,
+  deletionStatusQuery,
   deletionWorkflowId,
   type DeletionInput,
   type DeletionReceipt,
@@ -137,4 +138,23 @@ export async function followUpResult<T extends NotifyDeliveryView | DeletionRece
   started: StartedFollowUp,
 ): Promise<T> {
   return call(client, started.meetingKey, () => client.workflow.getHandle(started.workflowId).result() as Promise<T>);
+}
+
+export type DeletionView =
+  | { meetingKey: string; workflowId: string; state: 'waiting'; dueAt: string }
+  | { meetingKey: string; workflowId: string; state: 'deleting' | 'failed' }
+  | { meetingKey: string; workflowId: string; state: 'deleted'; receipt: DeletionReceipt };
+
+/** The meeting's latest deletion: waiting out its retention or deleting, failed, or done with its receipt. */
+export async function getDeletion(client: Client, meetingKey: string): Promise<DeletionView> {
+  const key = parseKey(meetingKey);
+  return call(client, key, async () => {
+    const workflowId = deletionWorkflowId(meetingWorkflowId(key));
+    const handle = client.workflow.getHandle<(input: DeletionInput) => Promise<DeletionReceipt>>(workflowId);
+    const description = await handle.describe();
+    const base = { meetingKey: key, workflowId };
+    if (description.status.name === 'COMPLETED') return { ...base, state: 'deleted', receipt: await handle.result() };
+    if (description.status.name !== 'RUNNING') return { ...base, state: 'failed' };
+    return { ...base, ...(await handle.query(deletionStatusQuery)) };
+  });
 }

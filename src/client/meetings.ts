@@ -22,6 +22,7 @@ import {
   roomStatusQuery,
 } from '../contracts/messages';
 import { MeetingKeySA, MeetingWorkflowIdSA } from '../contracts/search-attributes';
+import type { MeetingCoverage } from '../contracts/coverage';
 import type { MeetingStatus, RoomStatus } from '../contracts/status';
 import { addressOf } from './connect';
 import { InvalidInputError, toClientError } from './errors';
@@ -119,6 +120,8 @@ export interface MeetingView {
   state: MeetingStatus['state'] | null;
   title?: string;
   rooms: RoomView[];
+  /** The coverage report of the meeting's result, once it completed (see MeetingResult.coverage). */
+  coverage?: MeetingCoverage;
 }
 
 /** The meeting's `status` query and each room's, in parallel. */
@@ -144,6 +147,12 @@ export async function getMeetingStatus(client: Client, meetingKey: string): Prom
           .catch(() => null),
       })),
     );
+    // The report is part of the result: a completed meeting's result is read back, not recomputed.
+    const coverage =
+      execution === 'COMPLETED'
+        ? ((await client.workflow.getHandle<MeetingWorkflow>(description.workflowId, description.runId).result())
+            .coverage ?? undefined)
+        : undefined;
     return {
       meetingKey: key,
       workflowId: description.workflowId,
@@ -152,6 +161,7 @@ export async function getMeetingStatus(client: Client, meetingKey: string): Prom
       state: status?.state ?? null,
       ...(status?.title ? { title: status.title } : {}),
       rooms,
+      ...(coverage ? { coverage } : {}),
     };
   });
 }

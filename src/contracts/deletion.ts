@@ -2,7 +2,7 @@
  * Verified deletion of a meeting: the deletion workflow's input, its signal and its receipt. The
  * receipt is the workflow's result and is stored apart from the deleted data (`_receipts/`).
  */
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export const DELETION_WORKFLOW_TYPE = 'deletionWorkflow';
 
@@ -20,6 +20,9 @@ export interface DeletionInput {
 
 /** Sent by an operator to a deletion still waiting out its retention: delete now (the receipt then says `operator`). */
 export const deleteNowSignal = defineSignal('deleteNow');
+
+export type DeletionStatus = { state: 'waiting'; dueAt: string } | { state: 'deleting' };
+export const deletionStatusQuery = defineQuery<DeletionStatus>('status');
 
 /** One bot's media at Recall: what delete_media answered, and what Recall reports afterwards. */
 export interface BotMediaDeletion {

@@ -4,22 +4,34 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
-import { deleteMeeting, followUpResult, replayNotification, type NotifyDeliveryView } from '../../src/client';
+import {
+  deleteMeeting,
+  followUpResult,
+  replayNotification,
+  type NotifyDeliveryView,
+  type StartedFollowUp,
+} from '../../src/client';
 import type { MeetingResult } from '../../src/contracts';
 import type { DeletionReceipt } from '../../src/contracts/deletion';
 import { RecallClient } from '../../src/recall';
+import { buildWebhookServer, type WebhookServer } from '../../src/webhooks';
 import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const BIN = join(__dirname, '..', '..', 'bin', 'breakout.js');
+const apiToken = randomBytes(24).toString('hex');
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -33,6 +45,8 @@ interface Received {
 
 let stack: Stack;
 let server: Server;
+let apiServer: WebhookServer;
+let apiUrl: string;
 let notifyUrl: string;
 const received: Received[] = [];
 const meetingKey = `follow-ups-${randomBytes(3).toString('hex')}`;
@@ -52,12 +66,53 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   notifyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ready?token=abc`;
+  apiServer = buildWebhookServer({
+    webhookSecret: stack.webhookSecret,
+    client: stack.temporal.client,
+    logger: pino({ level: 'silent' }),
+    registry: new Registry(),
+    api: { apiToken, taskQueue: stack.taskQueue },
+  });
+  apiUrl = await apiServer.listen({ host: '127.0.0.1', port: 0 });
 });
 after(async () => {
+  await apiServer?.close();
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   await stack?.close();
 });
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${apiToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The real CLI in a child process (asynchronous: this process's workers keep working). */
+function breakout(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: stack.temporal.address,
+          TEMPORAL_NAMESPACE: stack.temporal.namespace,
+          TEMPORAL_TASK_QUEUE: stack.taskQueue,
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 /** Throws unless the request carries a valid Standard Webhooks signature made with the secret. */
 function verify(r: Received): void {
@@ -112,11 +167,32 @@ test('the meeting and each room send a signed ready callback; an operator replay
   assert.deepEqual(again.body.data, completed.body.data);
 });
 
+test('the CLI and the HTTP API replay too, each once', async () => {
+  const run = await breakout(['notify', 'replay', meetingKey, '--room', 'room-2', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const cli = JSON.parse(run.stdout) as { delivery: NotifyDeliveryView };
+  assert.deepEqual([cli.delivery.event, cli.delivery.status], ['room.completed', 204]);
+  await waitFor('the CLI replay', () => received.length >= 5 || undefined);
+  assert.equal(received[4]!.body.data.roomKey, 'room-2');
+  verify(received[4]!);
+
+  const replay = await api('POST', `/meetings/${meetingKey}/notify/replay`, {});
+  assert.equal(replay.status, 202);
+  await waitFor('the API replay', () => received.length >= 6 || undefined);
+  assert.equal(received.length, 6);
+  assert.equal(received[5]!.body.type, 'meeting.completed');
+  verify(received[5]!);
+  assert.equal((await api('POST', '/meetings/never-started/notify/replay', {})).status, 404);
+});
+
 test('deleting the meeting leaves nothing at Recall or in the store, and returns the stored receipt', async () => {
   const client = stack.temporal.client;
   // The meeting started its retention deletion, waiting out its day.
   const pending = await client.workflow.getHandle(`${workflowId}/deletion`).describe();
   assert.equal(pending.status.name, 'RUNNING');
+  const waiting = await api('GET', `/meetings/${meetingKey}/deletion`);
+  assert.equal(waiting.body.state, 'waiting');
+  assert.ok(Date.parse(String(waiting.body.dueAt)) > Date.now() + 23 * 3600_000, 'due a day after the meeting');
 
   const recall = new RecallClient({ apiKey: stack.apiKey, baseUrl: stack.emulator.baseUrl });
   const botIds = stack.emulator.audit
@@ -135,9 +211,11 @@ test('deleting the meeting leaves nothing at Recall or in the store, and returns
   assert.ok(mediaUrls.length >= 2);
   for (const url of mediaUrls) assert.equal((await request(url)).statusCode, 200);
 
-  const started = await deleteMeeting(client, meetingKey, { taskQueue: stack.taskQueue });
-  assert.equal(started.workflowId, `${workflowId}/deletion`);
-  const receipt = await followUpResult<DeletionReceipt>(client, started);
+  const run = await breakout(['delete', meetingKey, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const receipt = JSON.parse(run.stdout) as DeletionReceipt;
+  const deleted = await api('GET', `/meetings/${meetingKey}/deletion`);
+  assert.deepEqual([deleted.body.state, deleted.body.receipt], ['deleted', receipt]);
 
   assert.equal(receipt.reason, 'operator');
   assert.deepEqual(receipt.recall.bots.map((b) => b.botId).sort(), [...botIds].sort());
@@ -166,11 +244,13 @@ test('deleting the meeting leaves nothing at Recall or in the store, and returns
   assert.ok(fileURLToPath(receipt.receiptUri).startsWith(join(stack.artifactsDir, '_receipts')));
   assert.deepEqual(JSON.parse(await readFile(fileURLToPath(receipt.receiptUri), 'utf8')), receipt);
 
-  // Again: a deletion that finds nothing left says so.
-  const second = await followUpResult<DeletionReceipt>(
-    client,
-    await deleteMeeting(client, meetingKey, { taskQueue: stack.taskQueue }),
-  );
+  // Again, through the API and the helpers: a deletion that finds nothing left says so.
+  const again = await api('DELETE', `/meetings/${meetingKey}`);
+  assert.deepEqual([again.status, again.body.workflowId], [202, `${workflowId}/deletion`]);
+  const second = await followUpResult<DeletionReceipt>(client, again.body as unknown as StartedFollowUp);
+  const third = await deleteMeeting(client, meetingKey, { taskQueue: stack.taskQueue });
+  assert.equal(third.workflowId, `${workflowId}/deletion`);
+  await followUpResult<DeletionReceipt>(client, third);
   assert.deepEqual(second.store.deleted, []);
   assert.ok(second.recall.bots.every((b) => b.recordings.every((r) => r.status === 'deleted')));
 });
