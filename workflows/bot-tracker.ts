@@ -64,6 +64,10 @@ export interface TrackedBot {
   deleted?: boolean;
   /** Found live at Recall (a create whose answer was lost, a reset, an earlier run) instead of created. */
   adopted?: boolean;
+  /** When the room took the bot on (ISO, workflow time): a bot that never gets into the call is bounded from it. */
+  trackedAt?: string;
+  /** Why the room gave up on the bot and made it leave although the room goes on (it never got into the call). */
+  abandoned?: string;
 }
 
 export function newTrackedBot(id: string, attempt: number): TrackedBot {

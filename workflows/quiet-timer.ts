@@ -11,6 +11,13 @@ export class QuietTimer {
   private deadline: number | undefined;
   private scope: CancellationScope | undefined;
 
+  /** Stops the armed timer, so a bot that is done leaves no timer firing into what follows. */
+  cancel(): void {
+    this.scope?.cancel();
+    this.scope = undefined;
+    this.deadline = undefined;
+  }
+
   /** Makes sure the timer fires no later than `at` (epoch ms, workflow time). */
   armBy(at: number): void {
     if (this.deadline !== undefined && this.deadline <= at) return;

@@ -9,6 +9,7 @@ import { hasLeftCall, isTerminal, type TrackedBot } from './bot-tracker';
 import { failureMessage } from './failures';
 import { QuietTimer } from './quiet-timer';
 import type { Room } from './room';
+import { handOverIfDue } from './room-handover';
 import { leaveCalls, pollCalls } from './room-activities';
 
 /** Leave requests after which a bot counts as one that will not leave (state `not_leaving`, a metric). */
@@ -66,32 +67,60 @@ async function askToLeave(room: Room, bot: TrackedBot, asked: number): Promise<v
   }
 }
 
-/** Follows one bot until it is done, fatal or deleted, making it leave once the room is stopping. */
+/**
+ * When a bot that never got into the call is given up on: Recall's own automatic leave (waiting room,
+ * no one joined) should have ended it well before. Counted from its join time for a scheduled bot.
+ */
+function givesUpAt(room: Room, bot: TrackedBot): number | undefined {
+  if (PHASES_BEFORE_CALL.indexOf(bot.phase) < 0 || !bot.trackedAt) return undefined;
+  const { policy, joinAt } = room.input;
+  const from = Math.max(Date.parse(bot.trackedAt), joinAt ? Date.parse(joinAt) : 0);
+  return from + (policy.waitingRoomTimeoutSeconds + policy.nooneJoinedTimeoutSeconds) * 1000;
+}
+
+const PHASES_BEFORE_CALL: TrackedBot['phase'][] = ['pending', 'joining', 'waiting_room'];
+
+/**
+ * Follows one bot until it is done, fatal or deleted: making it leave once the room is stopping, or
+ * once it is stuck before the call for longer than the policy allows (the room then replaces it).
+ * Continues the room as new between waits when its history has grown long.
+ */
 export async function follow(room: Room, bot: TrackedBot): Promise<void> {
   const { policy } = room;
   const timer = new QuietTimer();
   let lastHeard = Date.now();
   let leaveRequests = 0;
   let nextLeaveAt: number | undefined;
-  while (!isTerminal(bot)) {
-    if (!room.stopping && policy.leaveWhenRoomCloses && bot.leftBreakout) room.stop('breakout room closed');
-    if (room.stopping && !hasLeftCall(bot) && (nextLeaveAt === undefined || Date.now() >= nextLeaveAt)) {
-      await askToLeave(room, bot, ++leaveRequests);
-      nextLeaveAt = Date.now() + policy.leaveTimeoutSeconds * 1000;
-      if (isTerminal(bot)) break;
+  try {
+    while (!isTerminal(bot)) {
+      await handOverIfDue(room);
+      if (!room.stopping && policy.leaveWhenRoomCloses && bot.leftBreakout) room.stop('breakout room closed');
+      const giveUpAt = givesUpAt(room, bot);
+      if (!bot.abandoned && giveUpAt !== undefined && Date.now() >= giveUpAt) {
+        bot.abandoned = `bot ${bot.id} was still ${bot.phase} after ${Math.round((Date.now() - Date.parse(bot.trackedAt!)) / 1000)} s`;
+        log.warn('bot never got into the call; making it leave', { botId: bot.id, phase: bot.phase });
+      }
+      const leaving = room.stopping || bot.abandoned !== undefined;
+      if (leaving && !hasLeftCall(bot) && (nextLeaveAt === undefined || Date.now() >= nextLeaveAt)) {
+        await askToLeave(room, bot, ++leaveRequests);
+        nextLeaveAt = Date.now() + policy.leaveTimeoutSeconds * 1000;
+        if (isTerminal(bot)) break;
+      }
+      const quiet = quietMs(room, bot);
+      timer.armBy(Math.min(lastHeard + quiet, nextLeaveAt ?? Infinity, leaving ? Infinity : (giveUpAt ?? Infinity)));
+      const seenChanges = room.changes;
+      const seenTicks = timer.ticks;
+      const wasStopping = room.stopping;
+      await condition(() => room.changes !== seenChanges || timer.ticks !== seenTicks || room.stopping !== wasStopping);
+      if (room.changes !== seenChanges) {
+        lastHeard = Date.now();
+      } else if (Date.now() >= lastHeard + quiet) {
+        await poll(room, bot);
+        lastHeard = Date.now();
+      }
     }
-    const quiet = quietMs(room, bot);
-    timer.armBy(Math.min(lastHeard + quiet, nextLeaveAt ?? Infinity));
-    const seenChanges = room.changes;
-    const seenTicks = timer.ticks;
-    const wasStopping = room.stopping;
-    await condition(() => room.changes !== seenChanges || timer.ticks !== seenTicks || room.stopping !== wasStopping);
-    if (room.changes !== seenChanges) {
-      lastHeard = Date.now();
-    } else if (Date.now() >= lastHeard + quiet) {
-      await poll(room, bot);
-      lastHeard = Date.now();
-    }
+  } finally {
+    timer.cancel();
   }
   // `done` can arrive without the `call_ended` that says why: the bot's own history has it.
   if (bot.phase === 'done' && !bot.end && !bot.deleted) await poll(room, bot);

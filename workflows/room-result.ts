@@ -5,6 +5,7 @@ import { classifyBotEnd, explainBotEnd } from './classify';
 
 /** How a bot ended, in words, with Recall's code and sub code for whoever searches for them. */
 export function describeEnd(bot: TrackedBot | undefined): string {
+  if (bot?.abandoned) return bot.abandoned;
   if (!bot?.end) return bot ? `bot ${bot.id} stopped reporting` : 'no bot';
   const { reason } = explainBotEnd(bot.end.code, bot.end.subCode);
   return `${bot.end.code} ${bot.end.subCode ?? '(no sub code)'}: ${reason}`;

@@ -23,7 +23,8 @@ import {
 import { failureMessage } from './failures';
 import { isTerminal } from './bot-tracker';
 import { backoffSeconds, classifyBotEnd } from './classify';
-import { Room } from './room';
+import { Room, type CarriedRoom } from './room';
+import { handOverIfDue } from './room-handover';
 import { collectAndReport } from './room-collect';
 import { createNextBot } from './room-create';
 import { follow } from './room-follow';
@@ -35,6 +36,10 @@ export { createBotTaskQueue } from './room-activities';
 function shouldReplace(room: Room): boolean {
   const bot = room.current;
   if (!bot || room.stopping) return !room.stopping;
+  if (bot.abandoned) {
+    log.warn('replacing a bot that never got into the call', { reason: bot.abandoned });
+    return true;
+  }
   const { retryOnRecordingDenied } = room.policy;
   const action = bot.end ? classifyBotEnd(bot.end.code, bot.end.subCode, { retryOnRecordingDenied }) : 'unknown';
   if (action === 'finished') {
@@ -53,6 +58,7 @@ function shouldReplace(room: Room): boolean {
 async function runBots(room: Room): Promise<void> {
   const { policy, endBy } = room.input;
   for (;;) {
+    await handOverIfDue(room);
     const live = room.current && !isTerminal(room.current) ? room.current : undefined;
     if (live) await follow(room, live);
     if (!shouldReplace(room)) return;
@@ -74,13 +80,13 @@ async function runBots(room: Room): Promise<void> {
   }
 }
 
-export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
-  const room = new Room(input);
+/** `carried`: the state a previous run of this room handed over when it continued as new. */
+export async function roomWorkflow(input: RoomInput, carried?: CarriedRoom): Promise<RoomResult> {
+  const room = new Room(input, carried);
   setHandler(recallEventSignal, (event) => room.deliver(event));
   setHandler(leaveSignal, (request) => room.stop(request?.reason ?? 'leave requested'));
   setHandler(roomStatusQuery, () => room.status());
-  let reportToMeeting = false;
-  setHandler(reportToMeetingSignal, () => void (reportToMeeting = true));
+  setHandler(reportToMeetingSignal, () => void (room.reportToMeeting = true));
 
   // Cancellation (the meeting cancelled or terminated, a schedule's overlap policy) is a stop like
   // any other: the bot leaves and what it recorded is collected. So the room runs non-cancellable,
@@ -98,7 +104,7 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
   room.result = result;
   room.setState(result.outcome);
   await condition(allHandlersFinished);
-  if (reportToMeeting) {
+  if (room.reportToMeeting) {
     try {
       await getExternalWorkflowHandle(input.meetingWorkflowId).signal(roomFinishedSignal, result);
     } catch (err) {

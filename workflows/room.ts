@@ -13,6 +13,9 @@ import { summarize } from './room-result';
 /** Event ids remembered for deduplication; older duplicates are stale anyway (bot state only moves forward). */
 const SEEN_EVENTS_WINDOW = 2000;
 
+/** Events kept for a bot the room does not know yet; a bot is known within seconds, so a few hundred is ample. */
+const UNCLAIMED_EVENTS_KEPT = 200;
+
 /** Everything a room knows, as plain JSON: what a continue-as-new would carry. */
 export interface RoomMemory {
   bots: TrackedBot[];
@@ -30,17 +33,31 @@ export interface RoomMemory {
   timeline: RoomTimelineEntry[];
 }
 
+/** What one run of a room hands to the next when it continues as new. */
+export interface CarriedRoom {
+  memory: RoomMemory;
+  state: RoomState;
+  reportToMeeting: boolean;
+}
+
 export class Room {
   readonly memory: RoomMemory;
   readonly workflowId = workflowInfo().workflowId;
   state: RoomState = 'creating_bot';
+  /** A meeting run that is not the room's parent (a reset meeting) asked for the result by signal. */
+  reportToMeeting = false;
   /** Bumped whenever an event moved a bot, so waits can notice. */
   changes = 0;
+  /** Events delivered to this run, duplicates included: each cost the history one event at least. */
+  eventsThisRun = 0;
   result: RoomResult | undefined;
   private readonly seen: Set<string>;
 
-  constructor(readonly input: RoomInput) {
-    this.memory = {
+  constructor(
+    readonly input: RoomInput,
+    carried?: CarriedRoom,
+  ) {
+    this.memory = carried?.memory ?? {
       bots: [],
       seenEventIds: [],
       unclaimedEvents: [],
@@ -52,6 +69,15 @@ export class Room {
       ...(input.room.breakoutRoomId ? { learnedRoomId: input.room.breakoutRoomId } : {}),
     };
     this.seen = new Set(this.memory.seenEventIds);
+    if (carried) {
+      this.state = carried.state;
+      this.reportToMeeting = carried.reportToMeeting;
+    }
+  }
+
+  /** Everything the next run needs; the rest (timers, counters) starts afresh. */
+  carry(): CarriedRoom {
+    return { memory: this.memory, state: this.state, reportToMeeting: this.reportToMeeting };
   }
 
   get policy(): RoomInput['policy'] {
@@ -114,6 +140,7 @@ export class Room {
 
   /** A new or adopted bot becomes the room's current one, with any events that arrived before it. */
   track(bot: TrackedBot): void {
+    bot.trackedAt = new Date().toISOString();
     this.memory.bots.push(bot);
     const early = this.memory.unclaimedEvents.filter((e) => e.botId === bot.id);
     this.memory.unclaimedEvents = this.memory.unclaimedEvents.filter((e) => e.botId !== bot.id);
@@ -123,11 +150,13 @@ export class Room {
 
   /** A `recallEvent` signal or a polled status change; duplicates and stale events change nothing. */
   deliver(event: RecallEvent): void {
+    this.eventsThisRun++;
     if (this.seen.has(event.eventId)) return;
     this.remember(event.eventId);
     const bot = this.memory.bots.find((b) => b.id === event.botId);
     if (!bot) {
       this.memory.unclaimedEvents.push(event);
+      if (this.memory.unclaimedEvents.length > UNCLAIMED_EVENTS_KEPT) this.memory.unclaimedEvents.shift();
       return;
     }
     if (!applyEvent(bot, event)) return;

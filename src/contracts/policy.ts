@@ -24,6 +24,13 @@ export const PolicySchema = z.strictObject({
   pollInCallSeconds: z.number().min(1).max(3600).default(300),
   /** How long a stopping room waits for its bot to reach done before it asks it to leave again (it never stops asking). */
   leaveTimeoutSeconds: z.number().min(1).max(3600).default(120),
+  /**
+   * A room continues as new (same workflow ID, its state carried) once its history has this many events,
+   * or sooner when Temporal suggests it: a long workshop or a webhook storm never reaches Temporal's limits.
+   * Kept well under Temporal's own suggestion (about 4,000): a hand-over that new signals overtake makes
+   * the worker replay the run, and a short history replays fast enough to catch up with a storm.
+   */
+  continueAsNewAfterEvents: z.int().min(200).max(40000).default(2000),
   /** How long to wait for recordings and transcripts to finish processing after the bot is done. */
   mediaTimeoutSeconds: z.number().min(1).max(86400).default(1800),
 });
