@@ -111,6 +111,11 @@ test('a leave answered "not started" for a dispatched bot: the delete is refused
 
   const [bot] = botsOf(roomId);
   assert.ok(bot && hasEnded(bot), `the bot is still ${bot?.statuses.at(-1)?.code} after its room completed`);
+  assert.equal(
+    bot.statuses.find((s) => s.code === 'call_ended')?.subCode,
+    'bot_received_leave_call',
+    'the room made it leave; the meeting did not end it',
+  );
   const deletes = stack.emulator.audit.requests().filter((r) => r.method === 'DELETE' && r.path.includes(bot.id));
   assert.deepEqual(
     deletes.map((r) => r.status),
