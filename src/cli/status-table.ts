@@ -33,6 +33,8 @@ export function renderStatus(view: MeetingView, now = Date.now()): string {
 
 /** The coverage report as a facilitator reads it: the meeting's line, then one line per room. */
 export function renderCoverage(coverage: MeetingCoverage): string {
-  const lines = coverage.rooms.map((room) => `  ${room.name === room.key ? room.key : `${room.name} (${room.key})`}: ${room.summary}`);
+  const lines = coverage.rooms.map(
+    (room) => `  ${room.name === room.key ? room.key : `${room.name} (${room.key})`}: ${room.summary}`,
+  );
   return [`Coverage: ${coverage.summary}`, ...lines].join('\n');
 }

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { MeetingResult } from '../../src/contracts';
 import type { MergedUtterance, TimelineParticipant } from '../../src/meeting-record/merge';
+import { renderStatus } from '../../src/cli/status-table';
+import { getMeetingStatus } from '../../src/client';
 import { readArtifact, roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -60,6 +62,13 @@ test('a four-room workshop with people moving between rooms: coverage, one trans
   assert.equal(crashSpans.length, 1, JSON.stringify(coverage.rooms[2]));
   assert.match(crashSpans[0]!.reason!, /^the bot crashed at Recall; replaced after \d+ s$/);
   assert.match(coverage.rooms[2]!.summary, /; \d+ s: the bot crashed at Recall; replaced after \d+ s/);
+
+  // `breakout status` and GET /meetings/:key (both getMeetingStatus) show the same report.
+  const view = await getMeetingStatus(stack.temporal.client, handle.workflowId.slice('meeting/'.length));
+  assert.deepEqual(view.coverage, coverage);
+  const printed = renderStatus(view);
+  assert.ok(printed.includes(`\n\nCoverage: ${coverage.summary}\n`), printed);
+  assert.ok(printed.includes(`\n  Room 3 (room-3): ${coverage.rooms[2]!.summary}`), printed);
 
   // The merged artifacts are in the result and the manifest, with the sha256 and size of their files.
   const record = result.record!;
