@@ -1,6 +1,7 @@
 /** The demo's closing report: outcome per room, artifact paths, gaps, and whether the demo passed. */
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderCoverage } from '../cli/status-table';
 import type { Artifact, MeetingResult, RoomResult } from '../contracts';
 
 export interface DemoVerdict {
@@ -60,6 +61,16 @@ export function summarize(result: MeetingResult, crashedRoom: string | null): De
       lines.push(`      gap: ${gap.from} -> ${gap.to ?? 'end'} (${seconds(gap.from, gap.to)})`);
     if (room.placementWarning) lines.push(`      placement: ${room.placementWarning}`);
     lines.push(...artifactLines(room.artifacts));
+  }
+  if (result.coverage) lines.push('', ...renderCoverage(result.coverage).split('\n'));
+  if (result.record) {
+    const { record } = result;
+    lines.push(
+      '',
+      `Meeting record: ${record.utterances} utterances, ${record.participants} participants (${record.guessedMatches} matched across rooms by name only: a guess)`,
+      ...record.artifacts.map((a) => `      ${pathOf(a.uri)} ${size(a.bytes)}`),
+      ...record.notes.map((n) => `      note: ${n}`),
+    );
   }
   return { ok, lines };
 }

@@ -23,11 +23,13 @@ import {
   type StartedFollowUp,
 } from '../../src/client';
 import type { MeetingResult } from '../../src/contracts';
-import type { DeletionReceipt } from '../../src/contracts/deletion';
+import { deletionStatusQuery, type DeletionReceipt } from '../../src/contracts/deletion';
+import { LocalArtifactStore } from '../../src/artifacts/local-store';
 import { RecallClient } from '../../src/recall';
 import { buildWebhookServer, type WebhookServer } from '../../src/webhooks';
 import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
+import { deletionWorkflow } from '../../workflows';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const BIN = join(__dirname, '..', '..', 'bin', 'breakout.js');
@@ -253,4 +255,22 @@ test('deleting the meeting leaves nothing at Recall or in the store, and returns
   await followUpResult<DeletionReceipt>(client, third);
   assert.deepEqual(second.store.deleted, []);
   assert.ok(second.recall.bots.every((b) => b.recordings.every((r) => r.status === 'deleted')));
+});
+
+test("a meeting's retention is a durable timer: the deletion runs by itself when it is due", async () => {
+  const meetingWorkflowId = `meeting/retention-${randomBytes(3).toString('hex')}`;
+  const store = new LocalArtifactStore(stack.artifactsDir);
+  const manifest = await store.putJson({ meetingWorkflowId, name: 'manifest.json' }, { rooms: [] });
+  const handle = await stack.temporal.client.workflow.start(deletionWorkflow, {
+    taskQueue: stack.taskQueue,
+    workflowId: `${meetingWorkflowId}/deletion`,
+    args: [{ meetingWorkflowId, delaySeconds: 2, reason: 'retention' }],
+  });
+  assert.equal((await handle.query(deletionStatusQuery)).state, 'waiting');
+  const receipt = await handle.result();
+  assert.equal(receipt.reason, 'retention');
+  assert.deepEqual(receipt.store.deleted, [manifest.uri]);
+  assert.deepEqual(receipt.recall.bots, [], 'Recall lists no bot of this meeting');
+  assert.equal(await store.sizeOf({ meetingWorkflowId, name: 'manifest.json' }), undefined);
+  assert.ok(Date.parse(receipt.startedAt) - (await handle.describe()).startTime.getTime() >= 2000);
 });
