@@ -65,11 +65,20 @@ export const DEMO_ROOMS: DemoRoom[] = [
   },
 ];
 
-/** The emulated Zoom meeting: a facilitator in the main room, the rooms open from the start. */
+/**
+ * The emulated Zoom meeting: a facilitator in the main room, the rooms open from the start. She
+ * visits the bike corner and comes back, and one person changes tables, so the merged participant
+ * timeline shows people moving between rooms.
+ */
 export function workshopMeetingSpec(): MeetingSpec {
   return {
     durationSeconds: WORKSHOP_SECONDS,
     mainRoom: [{ name: 'Priya Nair (facilitator)', isHost: true, lines: ['ten minutes left in the breakout rooms'] }],
+    moves: [
+      { atSeconds: 300, name: 'Priya Nair (facilitator)', to: 'Bike corner' },
+      { atSeconds: 420, name: 'Tom Becker', to: 'Electronics bench' },
+      { atSeconds: 600, name: 'Priya Nair (facilitator)', to: null },
+    ],
     breakoutRooms: DEMO_ROOMS.map((room) => ({
       name: room.name,
       participants: room.people.map((p) => ({ name: p.name, lines: p.lines })),
