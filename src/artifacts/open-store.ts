@@ -5,6 +5,18 @@ import { LocalArtifactStore } from './local-store';
 import { parseS3Url, S3ArtifactStore } from './s3-store';
 
 /**
+ * The AWS variables a deployment sets for the S3 store (the SDK reads them; any other part of the
+ * AWS environment and credential chain works too). docker-compose.yml and the topology test use
+ * these names, and a test keeps them the same.
+ */
+export const S3_ENVIRONMENT: readonly string[] = [
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
+
+/**
  * The store the configuration names: `ARTIFACTS_URL=s3://bucket/prefix` or `file:///path`, else
  * the directory `ARTIFACTS_DIR`. For S3 the SDK reads the standard AWS environment and credential
  * chain (`AWS_REGION`, `AWS_ENDPOINT_URL_S3`, `AWS_ACCESS_KEY_ID`, profiles, instance roles…).

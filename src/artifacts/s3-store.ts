@@ -75,10 +75,10 @@ export function parseS3Url(url: string): S3Location {
 export class S3ArtifactStore implements ArtifactStore {
   readonly bucket: string;
   readonly prefix: string;
-  readonly #client: S3Client;
+  readonly client: S3Client;
 
   constructor(client: S3Client, location: S3Location) {
-    this.#client = client;
+    this.client = client;
     this.bucket = location.bucket;
     this.prefix = location.prefix;
   }
@@ -145,7 +145,7 @@ export class S3ArtifactStore implements ArtifactStore {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
     }
     const upload = new Upload({
-      client: this.#client,
+      client: this.client,
       partSize: PART_BYTES,
       queueSize: QUEUE_SIZE,
       params: {
@@ -200,7 +200,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async presign(uri: string, options: { expiresInSeconds: number }): Promise<PresignedUrl> {
     const objectKey = this.#objectKeyOfUri(uri);
-    const url = await getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }), {
+    const url = await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }), {
       expiresIn: options.expiresInSeconds,
     });
     return { url, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
@@ -212,12 +212,12 @@ export class S3ArtifactStore implements ArtifactStore {
     const removed: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.#client.send(
+      const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: folder, ContinuationToken: token }),
       );
       const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
       if (keys.length > 0) {
-        const { Errors } = await this.#client.send(
+        const { Errors } = await this.client.send(
           new DeleteObjectsCommand({
             Bucket: this.bucket,
             Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
@@ -241,7 +241,7 @@ export class S3ArtifactStore implements ArtifactStore {
     if (existing?.ContentLength === data.length && existing.Metadata?.[SHA256_META] === sha256) {
       return { uri, bytes: data.length, sha256 };
     }
-    await this.#client.send(
+    await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: objectKey,
@@ -261,7 +261,7 @@ export class S3ArtifactStore implements ArtifactStore {
    * makes sure it is the object just uploaded). Should this step fail, `head` hashes the bytes.
    */
   async #recordSha256(key: ArtifactKey, objectKey: string, sha256: string, etag: string | undefined): Promise<void> {
-    await this.#client.send(
+    await this.client.send(
       new CopyObjectCommand({
         Bucket: this.bucket,
         Key: objectKey,
@@ -276,7 +276,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async #headObject(objectKey: string) {
     try {
-      return await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      return await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -285,7 +285,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async #get(objectKey: string): Promise<Readable | undefined> {
     try {
-      const { Body } = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
       return Body instanceof Readable ? Body : undefined;
     } catch (err) {
       if (isNotFound(err)) return undefined;

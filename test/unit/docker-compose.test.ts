@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { EncryptionCodec } from '../../src/codec';
 import { buildCodecServer } from '../../src/codec/server';
+import { S3_ENVIRONMENT } from '../../src/artifacts/open-store';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
 import { startEmulator } from '../../src/emulator';
 import { buildWebhookServer } from '../../src/webhooks/server';
@@ -175,11 +176,11 @@ test('compose: the Web UI runs a non-root release (2.44 or later) and decodes th
   }
 });
 
-test('compose: the worker and receiver get every required config variable, and only config variables', () => {
+test('compose: the worker and receiver get every required config variable, and only config and S3 variables', () => {
   const example = envExample();
   const required = requiredConfigVars(example);
   assert.deepEqual(required.sort(), ['RECALL_API_KEY', 'RECALL_WEBHOOK_SECRET']);
-  const known = new Set(CONFIG_VARIABLES);
+  const known = new Set([...CONFIG_VARIABLES, ...S3_ENVIRONMENT]);
   for (const name of ['worker', 'webhooks']) {
     const env = environmentOf(services[name] ?? {});
     for (const variable of required) assert.ok(variable in env, `${name} does not get ${variable}`);
@@ -204,10 +205,10 @@ test('Dockerfile CMD and compose commands run files the build emits', () => {
   const commands = [
     cmd,
     ...Object.values(services)
-      .filter((s) => s.image?.startsWith('breakout-recorder') || s.build)
+      .filter((s) => s.image?.startsWith('breakout-recorder'))
       .map((s) => s.command as string[]),
   ];
-  assert.ok(commands.length >= 4, 'Dockerfile CMD, worker, webhooks, emulator');
+  assert.ok(commands.length >= 5, 'Dockerfile CMD, worker, webhooks, emulator, minio-bucket');
   for (const command of commands) {
     assert.equal(command[0], 'node');
     const emitted = command[1] ?? '';
@@ -272,4 +273,48 @@ test('compose: healthchecks probe endpoints that answer 200', async () => {
   } finally {
     await emulator.close();
   }
+});
+
+test('compose: Temporal runs as temporalio/server after a temporal-sql-tool schema job, never auto-setup', () => {
+  for (const [name, service] of Object.entries(services)) {
+    assert.ok(!service.image?.includes('auto-setup'), `${name}: temporalio/auto-setup is deprecated`);
+  }
+  const server = /^temporalio\/server:\$\{TEMPORAL_VERSION:-(\d+\.\d+)\.\d+\}$/.exec(services.temporal?.image ?? '');
+  assert.ok(server, 'temporalio/server with a pinned patch version');
+  const schema = services['temporal-schema']!;
+  for (const job of [schema, services['temporal-search-attributes']!]) {
+    const tools = /^temporalio\/admin-tools:\$\{TEMPORAL_ADMINTOOLS_VERSION:-(\d+\.\d+)\.\d+-/.exec(job.image ?? '');
+    assert.equal(tools?.[1], server[1], 'admin-tools and server move together');
+  }
+  const mount = (schema.volumes ?? []).find((v) => v.startsWith('./scripts/temporal-schema.sh:'));
+  assert.ok(mount, 'mounts scripts/temporal-schema.sh');
+  assert.deepEqual(schema.command, [mount.split(':')[1]]);
+  const script = read('scripts/temporal-schema.sh');
+  assert.match(script, /setup-schema -v 0\.0/);
+  assert.match(script, /update-schema -d/);
+  assert.deepEqual(Object.keys(services.temporal?.depends_on ?? {}), ['temporal-schema']);
+});
+
+test('compose: every wait loop is bounded, so `up` fails instead of hanging', () => {
+  for (const [name, service] of Object.entries(services)) {
+    const command = Array.isArray(service.command) ? service.command.join('\n') : (service.command ?? '');
+    for (const line of command.split('\n').filter((l) => /\buntil\b|\bwhile\b/.test(l))) {
+      assert.match(line, /^\s*timeout \d+ /, `${name}: unbounded loop: ${line.trim()}`);
+    }
+  }
+  assert.ok(!/until .*; do sleep/.test(read('scripts/search-attributes.sh')), 'the script waits with a bound');
+});
+
+test('compose: the worker and receiver keep artifacts in MinIO, whose bucket a job creates first', () => {
+  for (const name of ['worker', 'webhooks']) {
+    const env = environmentOf(services[name]!);
+    assert.match(env.ARTIFACTS_URL ?? '', /^\$\{ARTIFACTS_URL:-s3:\/\/[a-z0-9-]+\/\w+\}$/);
+    assert.match(env.AWS_ENDPOINT_URL_S3 ?? '', /http:\/\/minio:9000/);
+    assert.ok(!('ARTIFACTS_DIR' in env), `${name} still writes to a local volume`);
+    assert.ok('minio-bucket' in (services[name]!.depends_on as Record<string, unknown>));
+  }
+  assert.deepEqual(services['minio-bucket']!.command, ['node', 'dist/src/artifacts/ensure-bucket.js']);
+  assert.ok('minio' in (services['minio-bucket']!.depends_on as Record<string, unknown>));
+  assert.match(read('docker/minio/Dockerfile'), new RegExp(`minio@\\$\\{MINIO_VERSION\\}`));
+  assert.match(healthcheckText(services.minio!), /minio\/health\/live/);
 });
