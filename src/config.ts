@@ -31,7 +31,8 @@ function checkCodecKeys(env: { PAYLOAD_CODEC_KEYS?: string; PAYLOAD_CODEC_KEY_FI
 
 /**
  * Ready-callback signing secrets, `name=whsec_…` pairs separated by commas (base64 has no comma);
- * a meeting's `notify.secretName` picks one, `default` when it names none.
+ * a bare `whsec_…` is named `default`. A meeting's `notify.secretName` picks one, `default` when it
+ * names none.
  */
 export function parseNotifySecrets(value: string | undefined): Record<string, string> {
   const secrets: Record<string, string> = {};
@@ -39,7 +40,8 @@ export function parseNotifySecrets(value: string | undefined): Record<string, st
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const at = pair.indexOf('=');
+    // A bare `whsec_…` (its base64 may end in `=`) is the default secret.
+    const at = pair.startsWith('whsec_') ? -1 : pair.indexOf('=');
     secrets[at > 0 ? pair.slice(0, at) : 'default'] = at > 0 ? pair.slice(at + 1) : pair;
   }
   return secrets;
