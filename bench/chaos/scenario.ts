@@ -160,7 +160,10 @@ export async function runChaos(
           faults.loseNextCreateResponses(1);
           return true;
         case 'media':
-          faults.mediaFault({ ...match(fault.room), count: fault.count }, fault.fault);
+          faults.mediaFault(
+            { ...match(fault.room), count: fault.count, ...(fault.file ? { file: fault.file } : {}) },
+            fault.fault,
+          );
           return true;
         case 'late-processing':
           faults.lateProcessing(match(fault.room), fault.seconds * config.timeScale);
@@ -197,13 +200,27 @@ export async function runChaos(
         ),
       );
     const meetingOf = (role: Disruption) => meetings.find((m) => m.role === role)!;
+    // Faults on one process follow each other; faults on different things overlap, so a slow
+    // restart never delays the rest of the schedule.
+    const chains = new Map<string, Promise<void>>();
+    const inBackground = (target: string, action: () => Promise<void>) => {
+      const next = (chains.get(target) ?? Promise.resolve())
+        .then(action)
+        .catch((err: unknown) => void processChecks.push({ fault: target, problem: `failed: ${String(err)}` }));
+      chains.set(target, next);
+      background.push(next);
+    };
+    /** Waits for everything in the background, including what it started meanwhile. */
+    const settleBackground = async () => {
+      while (background.length > 0) await Promise.all(background.splice(0));
+    };
 
     // The cancel strikes first, alone: the creates Recall holds when it lands are its meeting's.
     const cancelled = schedule.find((s) => s.fault.kind === 'cancel-meeting-mid-start');
     if (cancelled) {
       note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describeFault(cancelled.fault)}`);
       disrupt(describeFault(cancelled.fault), () => cancelMidStart(ctx, meetingOf('cancel-meeting-mid-start')));
-      await Promise.all(background.splice(0));
+      await settleBackground();
     }
     // The schedule's clock starts with the other meetings.
     startedAt = Date.now();
@@ -213,66 +230,73 @@ export async function runChaos(
     for (const meeting of meetings)
       if (meeting.role !== 'cancel-meeting-mid-start') await startRun(stack.client, stack.taskQueue, meeting);
 
-    const apply = async (fault: ChaosFault): Promise<void> => {
+    /** Crashes a recording bot; with none recording yet, tries again shortly (same pick: the seed still decides). */
+    const crash = async (fault: { pick: number }, what: string): Promise<void> => {
+      for (let i = 0; i < CRASH_TRIES; i++) {
+        const recording = stack.emulator.audit
+          .bots()
+          .filter((b) => recoverableRooms.includes(b.metadata.workflowId ?? ''))
+          .filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
+        const victim = recording[fault.pick % Math.max(recording.length, 1)];
+        if (victim) {
+          faults.crashBot(victim.id, 'bot_errored');
+          note(`  victim: ${victim.metadata.workflowId} bot ${victim.id}`);
+          processChecks.push({
+            fault: `${what}: ${victim.id}`,
+            problem: stack.emulator.audit.faultHits().some((h) => h.fault === 'crash' && h.botId === victim.id)
+              ? undefined
+              : 'the crash did not strike',
+          });
+          return;
+        }
+        await delay(CRASH_RETRY_MS);
+      }
+      processChecks.push({
+        fault: what,
+        problem: `no bot was recording for ${(CRASH_TRIES * CRASH_RETRY_MS) / 1000} s`,
+      });
+    };
+
+    const apply = (fault: ChaosFault): void => {
       const what = describeFault(fault);
       switch (fault.kind) {
-        case 'kill-worker': {
-          const at = Date.now();
-          await supervisor.killWorker(fault.worker);
-          await delay(fault.downMs);
-          await supervisor.startWorker(fault.worker);
-          measureRecovery(what, at);
-          return;
-        }
-        case 'restart-temporal':
-        case 'kill-temporal': {
-          const at = Date.now();
-          const pid = stack.serverPid();
-          await supervisor.temporalDown(async () => {
-            if (fault.kind === 'restart-temporal') return stack.restartTemporal();
-            await stack.killTemporal();
+        case 'kill-worker':
+          inBackground(fault.worker, async () => {
+            const at = Date.now();
+            await supervisor.killWorker(fault.worker);
             await delay(fault.downMs);
-            await stack.startTemporal();
+            await supervisor.startWorker(fault.worker);
+            measureRecovery(what, at);
           });
-          processChecks.push({
-            fault: what,
-            problem: stack.serverPid() !== pid ? undefined : 'the server kept its pid',
-          });
-          measureRecovery(what, at);
           return;
-        }
+        case 'restart-temporal':
+        case 'kill-temporal':
+          inBackground('temporal', async () => {
+            const at = Date.now();
+            const pid = stack.serverPid();
+            await supervisor.temporalDown(async () => {
+              if (fault.kind === 'restart-temporal') return stack.restartTemporal();
+              await stack.killTemporal();
+              await delay(fault.downMs);
+              await stack.startTemporal();
+            });
+            processChecks.push({
+              fault: what,
+              problem: stack.serverPid() !== pid ? undefined : 'the server kept its pid',
+            });
+            measureRecovery(what, at);
+          });
+          return;
         case 'restart-receiver':
-          await supervisor.killReceiver();
-          await delay(fault.downMs);
-          await supervisor.startReceiver();
-          return;
-        case 'crash-recording-bot': {
-          // No bot recording right now: try again shortly, the same pick, so the seed still decides the victim.
-          for (let i = 0; i < CRASH_TRIES; i++) {
-            const recording = stack.emulator.audit
-              .bots()
-              .filter((b) => recoverableRooms.includes(b.metadata.workflowId ?? ''))
-              .filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
-            const victim = recording[fault.pick % Math.max(recording.length, 1)];
-            if (victim) {
-              faults.crashBot(victim.id, 'bot_errored');
-              note(`  victim: ${victim.metadata.workflowId} bot ${victim.id}`);
-              processChecks.push({
-                fault: `${what}: ${victim.id}`,
-                problem: stack.emulator.audit.faultHits().some((h) => h.fault === 'crash' && h.botId === victim.id)
-                  ? undefined
-                  : 'the crash did not strike',
-              });
-              return;
-            }
-            await delay(CRASH_RETRY_MS);
-          }
-          processChecks.push({
-            fault: what,
-            problem: `no bot was recording for ${(CRASH_TRIES * CRASH_RETRY_MS) / 1000} s`,
+          inBackground('receiver', async () => {
+            await supervisor.killReceiver();
+            await delay(fault.downMs);
+            await supervisor.startReceiver();
           });
           return;
-        }
+        case 'crash-recording-bot':
+          inBackground(`crash ${fault.pick}`, () => crash(fault, what));
+          return;
         case 'cancel-meeting-mid-start':
           throw new Error('the cancel runs before the schedule');
         case 'terminate-and-restart':
@@ -290,14 +314,14 @@ export async function runChaos(
       if (wait > 0) await delay(wait);
       if (done.has(fault)) continue;
       note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describeFault(fault)}`);
-      await apply(fault);
+      apply(fault);
     }
 
     // End every meeting through the product, and give its bots a bound to be gone: orphans are
     // counted before the emulated meetings end (which would make every bot leave on its own).
     const endAt = startedAt + config.meetingSeconds * 1000;
     if (endAt > Date.now()) await delay(endAt - Date.now());
-    await Promise.all(background.splice(0));
+    await settleBackground();
     note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: endMeeting to every open meeting`);
     for (const meeting of meetings.filter((m) => m.runs.length > 0)) {
       const handle = stack.client.workflow.getHandle(meeting.workflowId, meeting.runs.at(-1)!.runId);
@@ -319,6 +343,8 @@ export async function runChaos(
     const resultsBy = Date.now() + RESULT_GRACE_MS;
     const started = meetings.filter((m) => m.runs.length > 0);
     await Promise.all(started.map((m) => settleRun(stack.client, m, m.runs.at(-1)!, resultsBy - Date.now())));
+    const at = () => `t+${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+    note(`${at()}: meeting runs settled: ${started.map((m) => m.runs.at(-1)!.status).join(', ')}`);
     const reports = (
       await Promise.all(started.map((m) => meetingReports(stack.client, store, m, ROOM_STOP_BOUND_MS)))
     ).flat();
@@ -333,7 +359,7 @@ export async function runChaos(
     ];
     stack.emulator.faults.reset();
     supervisor.close();
-    log('checking invariants');
+    note(`${at()}: checking invariants`);
 
     const report = await checkInvariants({
       client: stack.client,
@@ -349,6 +375,7 @@ export async function runChaos(
       },
       logs: stack.allProcesses.map((p, i) => ({ source: `the log of ${p.name} (#${i + 1})`, text: p.output.join('') })),
     });
+    note(`${at()}: invariants checked`);
     const selfExits = supervisor.selfExits;
     const violations: Violation[] = [
       ...report.violations,

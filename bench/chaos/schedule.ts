@@ -27,7 +27,7 @@ export type ChaosFault =
   | { kind: 'lose-create-response' }
   | { kind: 'crash-recording-bot'; pick: number }
   /** `room` is a room workflow ID: the fault matches its bots by metadata. */
-  | { kind: 'media'; room: string; fault: MediaFault; count: number }
+  | { kind: 'media'; room: string; fault: MediaFault; count: number; file?: 'video' }
   | { kind: 'late-processing'; room: string; seconds: number }
   | { kind: 'late-in-call-webhooks'; room: string }
   | { kind: 'redeliver-after-done'; room: string }
@@ -81,14 +81,18 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
   ];
   if (options.mediaFaults) {
     // S3 under load: SlowDown once per file of one room; a reset mid-body; a stream that stalls (with
-    // longStalls, in one seed of four past the client's 30 s idle deadline); a body cut short; a URL
-    // that expired between the retrieve and the download.
-    const long = prng.int(4) === 0;
-    const stallMs = long && options.longStalls ? 35_000 : 3000 + prng.int(4000);
+    // longStalls, in one seed of four, a video stalls past the client's 30 s idle deadline); a body
+    // cut short; a URL that expired between the retrieve and the download.
+    const long = prng.int(4) === 0 && options.longStalls;
     faults.push(
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'status', status: 503 }, count: 1 } },
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'reset', afterBytes: 64 }, count: 1 } },
-      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'stall', ms: stallMs }, count: 1 } },
+      {
+        atMs: 0,
+        fault: long
+          ? { kind: 'media', room: room(), fault: { type: 'stall', ms: 35_000 }, count: 1, file: 'video' }
+          : { kind: 'media', room: room(), fault: { type: 'stall', ms: 3000 + prng.int(4000) }, count: 1 },
+      },
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'short_body' }, count: 1 } },
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'expire_after_retrieve' }, count: 1 } },
       { atMs: 0, fault: { kind: 'late-processing', room: room(), seconds: 5 + prng.int(10) } },
@@ -133,7 +137,7 @@ export function describeFault(fault: ChaosFault): string {
     case 'crash-recording-bot':
       return 'a recording bot goes fatal (bot_errored)';
     case 'media':
-      return `media of ${fault.room}: the first ${fault.count} GET(s) of each file ${describeMediaFault(fault.fault)}`;
+      return `media of ${fault.room}: the first ${fault.count} GET(s) of ${fault.file ? `its ${fault.file} files` : 'each file'} ${describeMediaFault(fault.fault)}`;
     case 'late-processing':
       return `media of ${fault.room} stays processing ${fault.seconds} s after done`;
     case 'late-in-call-webhooks':
