@@ -59,6 +59,7 @@ function filledIn(example: Map<string, string>): Map<string, string> {
     API_TOKEN: () => randomBytes(32).toString('hex'),
     CODEC_AUTH_TOKEN: () => randomBytes(32).toString('hex'),
     PAYLOAD_CODEC_KEYS: () => `k1:${randomBytes(32).toString('base64')}`,
+    NOTIFY_SECRETS: () => `default=whsec_${randomBytes(32).toString('base64')}`,
   };
   for (const [name, make] of Object.entries(secrets)) if (filled.has(name)) filled.set(name, make());
   filled.delete('PAYLOAD_CODEC_KEY_FILE');
