@@ -12,6 +12,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -55,6 +56,7 @@ import {
 } from './plan';
 import { MeetingFollowUps } from './meeting-follow-ups';
 import { roomWorkflow } from './room-workflow';
+import { meetingWorkflow as meetingWorkflowV1 } from './v1/meeting-workflow';
 import { reportMeeting } from './meeting-record-step';
 import type { MeetingStatus } from '../src/contracts/status';
 
@@ -85,7 +87,14 @@ interface RoomEntry {
   result?: RoomResult;
 }
 
+/**
+ * Meetings that release 0.1.0 started carry no marker of this patch: they replay and finish on its
+ * code. Every meeting started since runs today's. See docs/deploying.md.
+ */
+export const MEETING_RELEASE_0_2 = 'meeting-release-0.2';
+
 export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingResult> {
+  if (!patched(MEETING_RELEASE_0_2)) return meetingWorkflowV1(rawInput);
   const info = workflowInfo();
   const parsed = parseMeetingInput(rawInput);
   if (!parsed.ok) throw ApplicationFailure.nonRetryable(`invalid meeting input: ${parsed.message}`, INVALID_INPUT);

@@ -10,6 +10,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
 import type { RoomInput, RoomResult } from '../src/contracts';
@@ -29,6 +30,7 @@ import { collectAndReport } from './room-collect';
 import { createNextBot } from './room-create';
 import { follow } from './room-follow';
 import { describeEnd } from './room-result';
+import { roomWorkflow as roomWorkflowV1 } from './v1/room-workflow';
 
 export { createBotTaskQueue } from './room-activities';
 
@@ -80,8 +82,15 @@ async function runBots(room: Room): Promise<void> {
   }
 }
 
+/**
+ * Rooms that release 0.1.0 started carry no marker of this patch: they replay and finish on its
+ * code. Every room started since runs today's. See docs/deploying.md.
+ */
+export const ROOM_RELEASE_0_2 = 'room-release-0.2';
+
 /** `carried`: the state a previous run of this room handed over when it continued as new. */
 export async function roomWorkflow(input: RoomInput, carried?: CarriedRoom): Promise<RoomResult> {
+  if (!patched(ROOM_RELEASE_0_2)) return roomWorkflowV1(input);
   const room = new Room(input, carried);
   setHandler(recallEventSignal, (event) => room.deliver(event));
   setHandler(leaveSignal, (request) => room.stop(request?.reason ?? 'leave requested'));

@@ -145,7 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await stopWorkers();
       // `CAPTURE_HISTORIES=1 npm test` refreshes the histories that the replay test replays.
       if (process.env.CAPTURE_HISTORIES === '1') {
-        for (const h of await historiesOf(temporal.client, taskQueue)) await saveHistory(h.workflowId, h.history);
+        for (const h of await historiesOf(temporal.client, taskQueue)) await saveHistory(h.workflowId, h.runId, h.history);
       }
       await receiver?.close();
       await emulator.close();
