@@ -4,7 +4,7 @@
  *   npm run chaos                      # seed 1 (or CHAOS_SEED)
  *   npm run chaos -- --seeds 1..20     # the README's table
  *   npm run chaos -- --seeds 3,7       # some seeds again
- *   CHAOS_MEETINGS=2 CHAOS_ROOMS=3 CHAOS_SECONDS=45 npm run chaos -- --seeds 1..5
+ *   CHAOS_MEETINGS=3 CHAOS_ROOMS=4 CHAOS_SECONDS=60 npm run chaos -- --seeds 1..5
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
         seed,
         meetings: env('CHAOS_MEETINGS', 2),
         roomsPerMeeting: env('CHAOS_ROOMS', 3),
-        meetingSeconds: env('CHAOS_SECONDS', 45),
+        meetingSeconds: env('CHAOS_SECONDS', 35),
         timeScale: 20,
         workers: env('CHAOS_WORKERS', 2),
         workerKills: env('CHAOS_WORKER_KILLS', 2),
