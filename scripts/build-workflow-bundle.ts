@@ -2,13 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from '../workers/workflow-bundle-options';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    ...workflowBundleOptions,
-  });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   const out = join(__dirname, '..', 'dist', 'workflow-bundle.js');
   await writeFile(out, code);
   console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)`);

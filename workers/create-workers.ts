@@ -2,7 +2,6 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createBotTaskQueue } from '../workflows/room-workflow';
-import { workflowBundleOptions } from './workflow-bundle-options';
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -33,11 +32,7 @@ export interface WorkerSetup {
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const activities = createActivities(setup.deps);
   const workflowSource =
-    'bundlePath' in setup.workflows
-      ? { workflowBundle: { codePath: setup.workflows.bundlePath } }
-      : 'workflowsPath' in setup.workflows
-        ? { ...setup.workflows, bundlerOptions: workflowBundleOptions }
-        : setup.workflows;
+    'bundlePath' in setup.workflows ? { workflowBundle: { codePath: setup.workflows.bundlePath } } : setup.workflows;
   const common = {
     connection: setup.connection,
     namespace: setup.namespace,

@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from '../../workers/workflow-bundle-options';
 
 const ROOT = join(__dirname, '..', '..');
 export const BENCH_BUILD_DIR = join(ROOT, 'data', 'bench', 'build');
@@ -24,7 +23,6 @@ export async function buildForBench(log: (line: string) => void = () => undefine
   );
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
-    ...workflowBundleOptions,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => log(m), log() {} },
   });
   await writeFile(join(BENCH_BUILD_DIR, 'workflow-bundle.js'), code);
