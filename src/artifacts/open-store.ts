@@ -28,7 +28,17 @@ export function openArtifactStore(
   const url = config.ARTIFACTS_URL;
   if (!url) return new LocalArtifactStore(config.ARTIFACTS_DIR);
   if (url.startsWith('file://')) return new LocalArtifactStore(fileURLToPath(url));
-  const customEndpoint = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
-  const client = new S3Client({ forcePathStyle: config.ARTIFACTS_S3_PATH_STYLE ?? customEndpoint });
+  // The SDK reads these itself from process.env; passing them makes a given `env` work the same.
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  const client = new S3Client({
+    forcePathStyle: config.ARTIFACTS_S3_PATH_STYLE ?? Boolean(endpoint),
+    ...(endpoint ? { endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...(accessKeyId && secretAccessKey
+      ? { credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN } }
+      : {}),
+  });
   return new S3ArtifactStore(client, parseS3Url(url));
 }
