@@ -66,6 +66,10 @@ export interface TrackedBot {
   adopted?: boolean;
   /** When the room took the bot on (ISO, workflow time): a bot that never gets into the call is bounded from it. */
   trackedAt?: string;
+  /** The breakout room the bot was created to join directly (`join_specific_room`). */
+  askedRoomId?: string;
+  /** Breakout rooms (id, else name) the bot was asked to post the recording notice in. */
+  noticeRooms?: string[];
   /** Why the room gave up on the bot and made it leave although the room goes on (it never got into the call). */
   abandoned?: string;
 }

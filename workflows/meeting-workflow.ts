@@ -189,6 +189,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
       missing: [],
       gaps: [],
       timeline: [],
+      recordingNotices: [],
     };
   }
 

@@ -24,6 +24,12 @@ export const leaveCalls = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 },
 });
 
+/** The recording notice: a few attempts; a notice that cannot be posted is logged, never blocks the room. */
+export const noticeCalls = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 8 },
+});
+
 /** Reconciling a quiet bot: a failed poll is simply tried at the next quiet period. */
 export const pollCalls = proxyActivities<Activities>({
   startToCloseTimeout: '20 seconds',

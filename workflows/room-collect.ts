@@ -100,6 +100,7 @@ export async function collectAndReport(room: Room): Promise<RoomResult> {
     artifacts,
     missing,
     gaps,
+    recordingNotices: room.memory.recordingNotices,
     timeline: room.memory.timeline,
     ...(placementWarning || unplaced ? { placementWarning: placementWarning ?? UNPLACED } : {}),
   };

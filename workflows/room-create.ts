@@ -98,6 +98,7 @@ export async function createNextBot(room: Room): Promise<TrackedBot | undefined>
     try {
       const { botId, adopted } = await requestBot(room, schedule, attempt);
       const bot = newTrackedBot(botId, attempt);
+      if (room.memory.learnedRoomId) bot.askedRoomId = room.memory.learnedRoomId;
       if (adopted) {
         bot.adopted = true;
         log.warn('adopted a live bot of this room instead of creating one', { botId });

@@ -10,7 +10,7 @@ import { failureMessage } from './failures';
 import { QuietTimer } from './quiet-timer';
 import type { Room } from './room';
 import { handOverIfDue } from './room-handover';
-import { leaveCalls, pollCalls } from './room-activities';
+import { leaveCalls, noticeCalls, pollCalls } from './room-activities';
 
 /** Leave requests after which a bot counts as one that will not leave (state `not_leaving`, a metric). */
 const STUCK_AFTER_LEAVES = 3;
@@ -68,6 +68,36 @@ async function askToLeave(room: Room, bot: TrackedBot, asked: number): Promise<v
 }
 
 /**
+ * The breakout room the bot records in, once it is known to be there: it was seen entering it, or it
+ * was sent there by id and records. A bot placed by name sends no such sign without breakout events;
+ * it posts nothing rather than post in the main room, where every room's bot passes first.
+ */
+function recordingIn(bot: TrackedBot): string | undefined {
+  if (bot.phase !== 'in_call') return undefined;
+  const entered = bot.breakoutRoom;
+  if (entered) return entered.id ?? entered.name ?? undefined;
+  return bot.recording ? bot.askedRoomId : undefined;
+}
+
+/** Posts the meeting's recording notice once in each breakout room a bot records. */
+async function postNotice(room: Room, bot: TrackedBot): Promise<void> {
+  const text = room.input.recordingNotice;
+  const where = recordingIn(bot);
+  if (!text || !where || room.stopping || bot.noticeRooms?.includes(where)) return;
+  bot.noticeRooms = [...(bot.noticeRooms ?? []), where];
+  try {
+    const { sentAt } = await noticeCalls.sendRecordingNotice({
+      botId: bot.id,
+      text,
+      ...(bot.breakoutRoom?.id ? { breakoutRoomId: bot.breakoutRoom.id } : {}),
+    });
+    room.memory.recordingNotices.push({ botId: bot.id, breakoutRoom: where, sentAt });
+  } catch (err) {
+    log.warn('could not post the recording notice', { botId: bot.id, room: where, error: failureMessage(err) });
+  }
+}
+
+/**
  * When a bot that never got into the call is given up on: Recall's own automatic leave (waiting room,
  * no one joined) should have ended it well before. Counted from its join time for a scheduled bot.
  */
@@ -100,6 +130,7 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
         bot.abandoned = `bot ${bot.id} was still ${bot.phase} after ${Math.round((Date.now() - Date.parse(bot.trackedAt!)) / 1000)} s`;
         log.warn('bot never got into the call; making it leave', { botId: bot.id, phase: bot.phase });
       }
+      await postNotice(room, bot);
       const leaving = room.stopping || bot.abandoned !== undefined;
       if (leaving && !hasLeftCall(bot) && (nextLeaveAt === undefined || Date.now() >= nextLeaveAt)) {
         await askToLeave(room, bot, ++leaveRequests);

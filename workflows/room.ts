@@ -5,6 +5,7 @@
  */
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RecallEvent, RoomInput, RoomResult, RoomTimelineEntry } from '../src/contracts';
+import type { PostedNotice } from '../src/contracts/meeting';
 import { BotIdSA, RoomStateSA } from '../src/contracts/search-attributes';
 import type { RoomState, RoomStatus } from '../src/contracts/status';
 import { applyEvent, type TrackedBot } from './bot-tracker';
@@ -31,6 +32,7 @@ export interface RoomMemory {
   placementWarning?: string;
   /** Every state change with its time, for the result (coverage is computed from it). */
   timeline: RoomTimelineEntry[];
+  recordingNotices: PostedNotice[];
 }
 
 /** What one run of a room hands to the next when it continues as new. */
@@ -66,6 +68,7 @@ export class Room {
       failReason: null,
       finishedReason: null,
       timeline: [{ at: new Date().toISOString(), state: 'creating_bot' }],
+      recordingNotices: [],
       ...(input.room.breakoutRoomId ? { learnedRoomId: input.room.breakoutRoomId } : {}),
     };
     this.seen = new Set(this.memory.seenEventIds);

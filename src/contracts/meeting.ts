@@ -224,6 +224,16 @@ export const RoomTimelineEntrySchema = z.strictObject({
 });
 export type RoomTimelineEntry = z.infer<typeof RoomTimelineEntrySchema>;
 
+/** A recording notice posted in the chat of the room a bot records. */
+export const PostedNoticeSchema = z.strictObject({
+  botId: z.string(),
+  /** The Zoom breakout room it was posted in (its id, else its name). */
+  breakoutRoom: z.string(),
+  sentAt: z.iso.datetime({ offset: true }),
+});
+
+export type PostedNotice = z.infer<typeof PostedNoticeSchema>;
+
 export const RoomResultSchema = z.strictObject({
   key: z.string(),
   name: z.string(),
@@ -236,11 +246,12 @@ export const RoomResultSchema = z.strictObject({
     .array(MissingArtifactSchema)
     .meta({ description: 'Media that was recorded but is not in the store, each with the reason.' }),
   gaps: z.array(RecordingGapSchema),
-  timeline: z
-    .array(RoomTimelineEntrySchema)
-    .meta({
-      description: 'Every state the room went through, with when: joining, waiting room, recording, backoff, …',
-    }),
+  recordingNotices: z.array(PostedNoticeSchema).meta({
+    description: 'The recording notice posted in each breakout room a bot of the room recorded, with when.',
+  }),
+  timeline: z.array(RoomTimelineEntrySchema).meta({
+    description: 'Every state the room went through, with when: joining, waiting room, recording, backoff, …',
+  }),
   placementWarning: z
     .string()
     .optional()

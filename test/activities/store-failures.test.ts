@@ -37,6 +37,7 @@ const room: RoomResult = {
   missing: [],
   gaps: [],
   timeline: [],
+  recordingNotices: [],
 };
 
 void describe('storage faults are typed, retryable failures', () => {

@@ -63,6 +63,7 @@ function room(fields: Partial<RoomResult> = {}): RoomResult {
     missing: [],
     gaps: [],
     timeline: [],
+    recordingNotices: [],
     ...fields,
   };
 }

@@ -23,6 +23,7 @@ function room(key: string, timeline: RoomTimelineEntry[], extra: Partial<RoomRes
     missing: [],
     gaps: [],
     timeline,
+    recordingNotices: [],
     ...extra,
   };
 }

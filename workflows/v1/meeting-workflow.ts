@@ -151,6 +151,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
         missing: [],
         gaps: [],
         timeline: [],
+        recordingNotices: [],
       };
     } finally {
       starting--;

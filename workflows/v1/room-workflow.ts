@@ -406,6 +406,7 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
       missing: [],
       gaps,
       timeline: [],
+      recordingNotices: [],
       ...(placementWarning ? { placementWarning } : {}),
     };
     await reportCalls.writeRoomManifest({ meetingWorkflowId: input.meetingWorkflowId, result: roomResult });
