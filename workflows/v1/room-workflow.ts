@@ -350,7 +350,7 @@ export async function roomWorkflow(input: RoomInput): Promise<RoomResult> {
     setState('collecting');
     const errors: string[] = [];
     const collected = await Promise.all(
-      bots.filter(reachedCall).map(async (bot) => {
+      bots.filter(reachedCall).map(async (bot): Promise<Artifact[]> => {
         try {
           const collection: BotCollection | Artifact[] = await collectCalls.collectArtifacts({
             meetingWorkflowId: input.meetingWorkflowId,
