@@ -1,5 +1,6 @@
 /** `breakout`: start, watch and steer meetings, manage workshop schedules, run the processes. */
 import { Command, CommanderError } from 'commander';
+import { artifactCommand } from './artifact-commands';
 import { describeFailure } from './exit-codes';
 import { followUpCommands } from './follow-up-commands';
 import { meetingCommands } from './meeting-commands';
@@ -15,7 +16,13 @@ export function buildProgram(): Command {
       'after',
       `\nEnvironment: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (breakout-recorder).\nExit codes: 0 ok, 1 failure, 2 bad input or usage, 3 not found, 4 Temporal unreachable.`,
     );
-  for (const command of [...meetingCommands(), ...followUpCommands(), scheduleCommand(), ...processCommands()])
+  for (const command of [
+    ...meetingCommands(),
+    ...followUpCommands(),
+    scheduleCommand(),
+    artifactCommand(),
+    ...processCommands(),
+  ])
     program.addCommand(command);
   // Usage errors become exceptions, so they get exit code 2 like any other bad input.
   const exitOverride = (command: Command) => {

@@ -14,6 +14,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createCollectActivities } from '../../activities/collect-artifacts';
 import { createManifestActivities } from '../../activities/manifest-activities';
 import type { BotCollection, CollectInput } from '../../activities/types';
+import { ArtifactNotFoundError, artifactUrls } from '../../src/artifacts/artifact-urls';
 import { ArtifactTooLargeError, IncompleteBodyError, UnsafeKeyError } from '../../src/artifacts/errors';
 import type { ArtifactKey, ArtifactStore } from '../../src/artifacts/store';
 import type { RoomResult } from '../../src/contracts';
@@ -202,6 +203,16 @@ export function artifactStoreContract(name: string, setup: () => StoreUnderTest)
       const stored = await store.put(key, Readable.from([Buffer.from('[1,2,3]')]));
       const { url } = await store.presign(stored.uri, { expiresInSeconds: 300 });
       assert.equal((await readUrl(url)).toString('utf8'), '[1,2,3]');
+      const room = { ...key, name: 'room.json' };
+      const artifact = { kind: 'speaker_timeline', ...stored, botId: 'bot-1', recordingId: 'rec-1' };
+      await store.putJson(
+        { meetingWorkflowId: room.meetingWorkflowId, roomKey: room.roomKey, name: 'room.json' },
+        { artifacts: [artifact] },
+      );
+      const where = { meetingWorkflowId: room.meetingWorkflowId, roomKey: 'room-1', kind: 'speaker_timeline' };
+      const [link] = await artifactUrls(store, where, 300);
+      assert.equal((await readUrl(link!.url)).toString('utf8'), '[1,2,3]');
+      await assert.rejects(artifactUrls(store, { ...where, kind: 'video' }, 300), ArtifactNotFoundError);
       for (const uri of foreignUris) {
         await assert.rejects(store.presign(uri, { expiresInSeconds: 300 }), UnsafeKeyError, uri);
         await assert.rejects(store.read(uri), UnsafeKeyError, uri);
