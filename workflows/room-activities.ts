@@ -24,10 +24,13 @@ export const leaveCalls = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 },
 });
 
-/** The recording notice: a few attempts; a notice that cannot be posted is logged, never blocks the room. */
-export const noticeCalls = proxyActivities<Activities>({
+/**
+ * The recording notice: one short Recall call, so a local activity (one history event instead of
+ * three and a workflow task); a few attempts, and a notice that cannot be posted never blocks the room.
+ */
+export const noticeCalls = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 8 },
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 
 /** Reconciling a quiet bot: a failed poll is simply tried at the next quiet period. */

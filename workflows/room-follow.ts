@@ -37,6 +37,13 @@ export async function poll(room: Room, bot: TrackedBot): Promise<void> {
   }
 }
 
+/** Which of quietMs's periods applies: the timer is replaced only when this changes. */
+function quietPeriod(room: Room, bot: TrackedBot): string {
+  if (room.stopping) return 'stopping';
+  if (bot.phase === 'pending' && room.input.joinAt) return 'scheduled';
+  return bot.phase === 'in_call' ? 'in_call' : 'joining';
+}
+
 /** Webhooks can be lost: after this much quiet, the bot is retrieved and reconciled. */
 function quietMs(room: Room, bot: TrackedBot): number {
   const { policy, joinAt } = room.input;
@@ -121,6 +128,7 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
   let lastHeard = Date.now();
   let leaveRequests = 0;
   let nextLeaveAt: number | undefined;
+  let armedFor: string | undefined;
   try {
     while (!isTerminal(bot)) {
       await handOverIfDue(room);
@@ -138,6 +146,11 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
         if (isTerminal(bot)) break;
       }
       const quiet = quietMs(room, bot);
+      // A new quiet period (the bot got into the call): the timer armed for the old one would fire
+      // for nothing; replacing it costs two events, firing five.
+      const period = quietPeriod(room, bot);
+      if (period !== armedFor) timer.cancel();
+      armedFor = period;
       timer.armBy(Math.min(lastHeard + quiet, nextLeaveAt ?? Infinity, leaving ? Infinity : (giveUpAt ?? Infinity)));
       const seenChanges = room.changes;
       const seenTicks = timer.ticks;

@@ -17,6 +17,9 @@ const SEEN_EVENTS_WINDOW = 2000;
 /** Events kept for a bot the room does not know yet; a bot is known within seconds, so a few hundred is ample. */
 const UNCLAIMED_EVENTS_KEPT = 200;
 
+/** States a room passes through in seconds on its way to recording: shown in details, not searchable. */
+const PASSING_STATES = new Set<RoomState>(['in_call', 'in_room']);
+
 /** Everything a room knows, as plain JSON: what a continue-as-new would carry. */
 export interface RoomMemory {
   bots: TrackedBot[];
@@ -103,10 +106,13 @@ export class Room {
   setState(next: RoomState, note?: string): void {
     if (next === this.state && note === undefined) return;
     if (next !== this.state) {
-      upsertSearchAttributes([
-        { key: RoomStateSA, value: next },
-        { key: BotIdSA, value: this.current?.id ?? null },
-      ]);
+      // Operators search by the states that matter; passing states cost the history an event each.
+      if (!PASSING_STATES.has(next)) {
+        upsertSearchAttributes([
+          { key: RoomStateSA, value: next },
+          { key: BotIdSA, value: this.current?.id ?? null },
+        ]);
+      }
       this.memory.timeline.push({
         at: new Date().toISOString(),
         state: next,
