@@ -31,6 +31,7 @@ export function chaosTable(outcome: ChaosOutcome): string {
     ['worker self-exits', selfExits(outcome, 'worker')],
     ['receiver self-exits', selfExits(outcome, 'receiver')],
     ['Temporal server self-exits', selfExits(outcome, 'temporal')],
+    ['starts retried (not exits: the process never ran)', outcome.startFailures.length],
     [
       'faults that struck',
       `${outcome.faultChecks.filter((c) => c.problem === undefined).length} of ${outcome.faultChecks.length}`,

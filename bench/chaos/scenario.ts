@@ -55,6 +55,8 @@ export interface ChaosOutcome {
   timeline: string[];
   /** Processes that exited without being killed (each was started again, as a container would be). */
   selfExits: SelfExit[];
+  /** Process starts that failed (the Temporal server was down) and were tried again: not self-exits. */
+  startFailures: string[];
   faultChecks: FaultCheck[];
   /** Each room run's outcome, and whether only recorded or partial were acceptable for it. */
   rooms: { workflowId: string; run: string; outcome: string; recoverable: boolean }[];
@@ -410,6 +412,7 @@ export async function runChaos(
       recoveries,
       timeline,
       selfExits,
+      startFailures: supervisor.startFailures,
       faultChecks,
       rooms: reports.map((r) => ({
         workflowId: r.workflowId,

@@ -3,8 +3,12 @@
  * runtime would: a process that exits without being killed by the schedule is started again and
  * counted. Invariant 8 says that count is zero; the chaos report asserts it.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ProcessStack } from '../support/process-stack';
 import type { ManagedProcess } from '../support/processes';
+
+const START_ATTEMPTS = 30;
+const START_RETRY_MS = 1000;
 
 export interface SelfExit {
   process: 'worker' | 'receiver' | 'temporal';
@@ -18,6 +22,8 @@ export class Supervisor {
   readonly selfExits: SelfExit[] = [];
   /** Restarts after a self-exit that themselves failed. */
   readonly restartFailures: string[] = [];
+  /** Starts that failed and were tried again (not self-exits: the process never ran). */
+  readonly startFailures: string[] = [];
   private readonly killed = new Set<unknown>();
   private closing = false;
   private temporalExpected = false;
@@ -28,7 +34,8 @@ export class Supervisor {
   ) {}
 
   async startWorker(name: string): Promise<void> {
-    this.watch('worker', name, await this.stack.startWorker(name), () => this.startWorker(name));
+    const worker = await this.startOrRetry(name, () => this.stack.startWorker(name));
+    this.watch('worker', name, worker, () => this.startWorker(name));
   }
 
   async killWorker(name: string): Promise<void> {
@@ -37,8 +44,11 @@ export class Supervisor {
   }
 
   async startReceiver(): Promise<void> {
-    await this.stack.startReceiver();
-    this.watch('receiver', 'receiver', this.stack.receiver!, () => this.startReceiver());
+    const receiver = await this.startOrRetry('receiver', async () => {
+      await this.stack.startReceiver();
+      return this.stack.receiver!;
+    });
+    this.watch('receiver', 'receiver', receiver, () => this.startReceiver());
   }
 
   async killReceiver(): Promise<void> {
@@ -69,6 +79,28 @@ export class Supervisor {
     } finally {
       this.temporalExpected = false;
       this.watchTemporal();
+    }
+  }
+
+  /**
+   * A process that dies while starting (the Temporal server it connects to is itself restarting) is
+   * started again, as a container runtime would, and listed; only one that ran and then died counts
+   * as a self-exit.
+   */
+  private async startOrRetry(name: string, start: () => Promise<ManagedProcess>): Promise<ManagedProcess> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await start();
+      } catch (err) {
+        if (this.closing || attempt >= START_ATTEMPTS) throw err;
+        const why =
+          String(err)
+            .split('\n')
+            .find((l) => /error/i.test(l)) ?? String(err).split('\n')[0];
+        this.startFailures.push(`${name}: ${why}`);
+        this.log(`${name} did not start (${why}); starting it again`);
+        await delay(START_RETRY_MS);
+      }
     }
   }
 
