@@ -5,6 +5,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
+import { ArtifactNotFoundError, artifactUrls } from '../artifacts/artifact-urls';
+import type { ArtifactStore } from '../artifacts/store';
 import {
   addRoom,
   closeRoom,
@@ -12,6 +14,7 @@ import {
   endMeeting,
   getDeletion,
   getMeetingStatus,
+  meetingWorkflowId,
   replayNotification,
   startMeeting,
   TemporalUnavailableError,
@@ -30,6 +33,8 @@ export interface MeetingsApiOptions {
   registry: Registry;
   /** Budget for one request's Temporal calls, client retries included. */
   temporalTimeoutMs?: number;
+  /** Where the worker stores artifacts: `GET /meetings/:key/artifacts/:room/:kind` hands out links into it. */
+  artifacts?: ArtifactStore;
 }
 
 export const DEFAULT_API_TEMPORAL_TIMEOUT_MS = 10_000;
@@ -182,6 +187,41 @@ export function meetingsApi(scope: FastifyInstance, options: MeetingsApiOptions,
       (deletion) => reply.send(deletion),
     ),
   );
+
+  const { artifacts } = options;
+  if (artifacts) {
+    /**
+     * A short-lived link to a room's artifact: 302 to a presigned S3 URL when the room has exactly
+     * one of that kind and the client does not ask for JSON; otherwise `{ urls: [...] }`.
+     */
+    scope.get<{ Params: RoomParams & { kind: string }; Querystring: { expiresIn?: string } }>(
+      '/meetings/:key/artifacts/:room/:kind',
+      async (request, reply) => {
+        const expiresIn = Number(request.query.expiresIn ?? 900);
+        if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 7 * 24 * 3600) {
+          return reply.code(400).send({ error: 'InvalidInput', field: 'expiresIn', message: 'seconds, 1 to 604800' });
+        }
+        const { key, room, kind } = request.params;
+        let urls;
+        try {
+          urls = await artifactUrls(
+            artifacts,
+            { meetingWorkflowId: meetingWorkflowId(key), roomKey: room, kind },
+            expiresIn,
+          );
+        } catch (error) {
+          if (error instanceof ArtifactNotFoundError) {
+            return reply.code(404).send({ error: 'ArtifactNotFound', message: error.message });
+          }
+          throw error;
+        }
+        const [only] = urls;
+        const wantsJson = (request.headers.accept ?? '').includes('application/json');
+        if (urls.length === 1 && only && /^https?:/.test(only.url) && !wantsJson) return reply.redirect(only.url, 302);
+        return reply.send({ urls });
+      },
+    );
+  }
 
   done();
 }

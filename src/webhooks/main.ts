@@ -5,6 +5,7 @@
 import '../../scripts/node-version';
 import type { Logger } from 'pino';
 import { dataConverterForProcess } from '../codec';
+import { openArtifactStore } from '../artifacts/open-store';
 import { loadConfigOrExit, type Config } from '../config';
 import { createLogger } from '../logger';
 import { Registry } from 'prom-client';
@@ -33,7 +34,15 @@ export async function runWebhookServer(config: Config, logger?: Logger): Promise
     client,
     logger: log,
     registry,
-    ...(config.API_TOKEN ? { api: { apiToken: config.API_TOKEN, taskQueue: config.TEMPORAL_TASK_QUEUE } } : {}),
+    ...(config.API_TOKEN
+      ? {
+          api: {
+            apiToken: config.API_TOKEN,
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            artifacts: openArtifactStore(config),
+          },
+        }
+      : {}),
   });
   // Fastify closes after in-flight requests finish, so no signal is cut off halfway.
   const ops = buildOpsServer({ client, logger: log, registry });

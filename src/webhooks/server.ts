@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { meetingsApi } from '../api';
+import type { ArtifactStore } from '../artifacts/store';
 import { createWebhookMetrics } from './metrics';
 import { recallWebhookRoute } from './recall-route';
 import { RecentWebhookIds } from './recent-webhook-ids';
@@ -27,7 +28,7 @@ export interface WebhookServerOptions {
   /** Budget for one signal, client retries included; well under Svix's 15 s response deadline. */
   signalTimeoutMs?: number;
   /** Serves the HTTP API (`/meetings`) too, behind this bearer token. */
-  api?: { apiToken: string; taskQueue: string };
+  api?: { apiToken: string; taskQueue: string; artifacts?: ArtifactStore };
   /** webhook-ids already signalled; one per process by default. */
   recentWebhookIds?: RecentWebhookIds;
 }

@@ -3,7 +3,7 @@
  * test builds (once per user, into ~/.cache/breakout-recorder/minio) and starts itself.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,8 +14,11 @@ import { HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, type 
 import { LocalArtifactStore } from '../../src/artifacts/local-store';
 import { openArtifactStore } from '../../src/artifacts/open-store';
 import { S3ArtifactStore } from '../../src/artifacts/s3-store';
+import pino from 'pino';
 import type { ArtifactKey } from '../../src/artifacts/store';
 import { loadArtifactsConfig } from '../../src/config';
+import { buildWebhookServer } from '../../src/webhooks/server';
+import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
 import { startMinio, type RunningMinio } from '../../src/devstack/minio';
 import { artifactStoreContract, type StoreUnderTest } from './contract';
 
@@ -120,6 +123,49 @@ void describe('S3 (MinIO)', () => {
     await minio?.stop();
   });
   artifactStoreContract('S3 (MinIO)', () => subject);
+
+  void it('GET /meetings/:key/artifacts/:room/:kind redirects to a presigned URL, or answers JSON or 404', async () => {
+    const store = new S3ArtifactStore(client, { bucket, prefix });
+    const key = { meetingWorkflowId: 'meeting/api', roomKey: 'room-1', botId: 'bot-1', name: 'video.mp4' };
+    const stored = await store.put(key, Readable.from([Buffer.from('video bytes')]));
+    const artifact = { kind: 'video', ...stored, botId: 'bot-1', recordingId: 'rec-1' };
+    await store.putJson(
+      { meetingWorkflowId: 'meeting/api', roomKey: 'room-1', name: 'room.json' },
+      { artifacts: [artifact] },
+    );
+    const apiToken = randomBytes(32).toString('hex');
+    const temporal = lazyTemporalClient({ address: '127.0.0.1:1', namespace: 'default' });
+    const server = buildWebhookServer({
+      webhookSecret: 'whsec_dGVzdA==',
+      client: temporal,
+      logger: pino({ level: 'silent' }),
+      api: { apiToken, taskQueue: 'q', artifacts: store },
+    });
+    try {
+      const get = (url: string, accept?: string) =>
+        server.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${apiToken}`, ...(accept ? { accept } : {}) },
+        });
+      const redirect = await get('/meetings/api/artifacts/room-1/video?expiresIn=60');
+      assert.equal(redirect.statusCode, 302);
+      const location = String(redirect.headers.location);
+      assert.match(location, /X-Amz-Expires=60/);
+      assert.equal(Buffer.from(await (await fetch(location)).arrayBuffer()).toString('utf8'), 'video bytes');
+      const json = await get('/meetings/api/artifacts/room-1/video', 'application/json');
+      assert.equal(json.statusCode, 200);
+      assert.equal(json.json<{ urls: { uri: string }[] }>().urls[0]?.uri, stored.uri);
+      assert.equal((await get('/meetings/api/artifacts/room-1/transcript')).statusCode, 404);
+      assert.equal((await get('/meetings/api/artifacts/room-9/video')).statusCode, 404);
+      assert.equal((await get('/meetings/api/artifacts/room-1/video?expiresIn=0')).statusCode, 400);
+      const anonymous = await server.inject({ method: 'GET', url: '/meetings/api/artifacts/room-1/video' });
+      assert.equal(anonymous.statusCode, 401);
+    } finally {
+      await server.close();
+      await temporal.connection.close();
+    }
+  });
 
   void it('is chosen by ARTIFACTS_URL, with endpoint, region and credentials from the AWS environment', async () => {
     const env = minio.env(bucket, 'configured');
