@@ -9,6 +9,7 @@ import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, ty
 import { LocalArtifactStore } from '../src/artifacts/local-store';
 import { openArtifactStore } from '../src/artifacts/open-store';
 import { dataConverterForProcess } from '../src/codec';
+import { temporalSecurity } from '../src/client/temporal-security';
 import { loadConfigOrExit, parseNotifySecrets } from '../src/config';
 import { createLogger } from '../src/logger';
 import { RecallClient } from '../src/recall';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...temporalSecurity() });
   const recall = new RecallClient({
     apiKey: config.RECALL_API_KEY,
     ...(config.RECALL_BASE_URL ? { baseUrl: config.RECALL_BASE_URL } : { region: config.RECALL_REGION }),

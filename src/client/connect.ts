@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { dataConverterFrom } from '../codec/data-converter';
 import type { ClientConfig } from '../config';
 import { TemporalUnavailableError } from './errors';
+import { temporalSecurity } from './temporal-security';
 
 /** How long to wait for Temporal before telling the caller it is unreachable. */
 const CONNECT_TIMEOUT = '5 seconds';
@@ -17,7 +18,11 @@ export async function connectClient(
   const dataConverter = dataConverterFrom(config);
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: CONNECT_TIMEOUT });
+    connection = await Connection.connect({
+      address: config.TEMPORAL_ADDRESS,
+      connectTimeout: CONNECT_TIMEOUT,
+      ...temporalSecurity(),
+    });
   } catch (error) {
     throw new TemporalUnavailableError(config.TEMPORAL_ADDRESS, { cause: error });
   }

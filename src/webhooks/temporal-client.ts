@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { temporalSecurity } from '../client/temporal-security';
 
 /**
  * A Temporal client that connects on first use and reconnects by itself. `Connection.connect`
@@ -16,6 +17,7 @@ export function lazyTemporalClient(options: {
   const connection = Connection.lazy({
     address: options.address,
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2_000 },
+    ...temporalSecurity(),
   });
   return new Client({ connection, namespace: options.namespace, dataConverter: options.dataConverter ?? {} });
 }
