@@ -11,7 +11,7 @@ export function chaosTable(outcome: ChaosOutcome): string {
     ['seed', config.seed],
     [
       'meetings x rooms',
-      `${config.meetings} recoverable${config.disruptions.map((d) => ` + ${d}`).join('')}, x ${config.roomsPerMeeting}`,
+      `${config.meetings} recoverable x ${config.roomsPerMeeting}${config.disruptions.map((d) => ` + ${d} x ${Math.min(2, config.roomsPerMeeting)}`).join('')}`,
     ],
     ['room runs expected to report', report.roomsPlanned],
     ['rooms lost (unreported, or not recorded/partial where recoverable)', report.roomsLost],

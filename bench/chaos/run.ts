@@ -37,7 +37,7 @@ async function main(): Promise<void> {
         seed,
         meetings: env('CHAOS_MEETINGS', 2),
         roomsPerMeeting: env('CHAOS_ROOMS', 3),
-        meetingSeconds: env('CHAOS_SECONDS', 35),
+        meetingSeconds: env('CHAOS_SECONDS', 30),
         timeScale: 20,
         workers: env('CHAOS_WORKERS', 2),
         workerKills: env('CHAOS_WORKER_KILLS', 2),

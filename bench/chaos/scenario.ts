@@ -115,7 +115,9 @@ export async function runChaos(
     ];
     const meetings: ChaosMeeting[] = roles.map((role, i) => {
       const key = `chaos-${config.seed}-${role === 'recoverable' ? i + 1 : role}`;
-      const emulated = stack.emulator.createMeeting(benchMeetingSpec(config.roomsPerMeeting, emulatedSeconds));
+      // An operator action needs a room to act on and one beside it, not a full meeting.
+      const rooms = role === 'recoverable' ? config.roomsPerMeeting : Math.min(2, config.roomsPerMeeting);
+      const emulated = stack.emulator.createMeeting(benchMeetingSpec(rooms, emulatedSeconds));
       return {
         key,
         workflowId: `meeting/${key}`,
@@ -123,11 +125,11 @@ export async function runChaos(
         emulated,
         input: {
           meetingUrl: emulated.url,
-          roomCount: config.roomsPerMeeting,
+          roomCount: rooms,
           title: `Chaos ${key}`,
           policy: FAST_POLICY,
         },
-        roomKeys: Array.from({ length: config.roomsPerMeeting }, (_, r) => `room-${r + 1}`),
+        roomKeys: Array.from({ length: rooms }, (_, r) => `room-${r + 1}`),
         runs: [],
         earlyReports: [],
       };

@@ -95,7 +95,7 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
       },
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'short_body' }, count: 1 } },
       { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'expire_after_retrieve' }, count: 1 } },
-      { atMs: 0, fault: { kind: 'late-processing', room: room(), seconds: 5 + prng.int(10) } },
+      { atMs: 0, fault: { kind: 'late-processing', room: room(), seconds: 3 + prng.int(6) } },
     );
   }
   for (let i = 0; i < options.temporalKills; i++)
