@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import { endMeetingSignal } from '../../src/contracts/messages';
+import type { meetingWorkflow } from '../../workflows';
 import { roomSpec, startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -109,4 +110,37 @@ test('a create queued behind the rate limit is not timed out by its wait: no sch
     assert.equal(startSeconds, 0, 'no limit on the wait in the queue');
     assert.ok(Number(create?.startToCloseTimeout?.seconds ?? 0) > 0, 'each attempt is bounded');
   }
+});
+
+test('a meeting reset to before its rooms started attaches to the running rooms: no second bot, every room reported', async () => {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1), roomSpec(2)] });
+  const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 2 });
+  const roomIds = ['room-1', 'room-2'].map((key) => `${handle.workflowId}/room/${key}`);
+  for (const roomId of roomIds) {
+    await waitFor(`${roomId} to record`, () => botsOf(roomId)[0]?.statuses.some((s) => s.code === 'in_call_recording'));
+  }
+  const { runId } = await handle.describe();
+  const history = await handle.fetchHistory();
+  const firstTask = history.events?.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  assert.ok(firstTask?.eventId);
+  await stack.temporal.client.workflowService.resetWorkflowExecution({
+    namespace: stack.temporal.namespace,
+    workflowExecution: { workflowId: handle.workflowId, runId },
+    workflowTaskFinishEventId: firstTask.eventId,
+    reason: 'test: reset the meeting to before its rooms started',
+    requestId: randomUUID(),
+  });
+  const reset = stack.temporal.client.workflow.getHandle<typeof meetingWorkflow>(handle.workflowId);
+  await reset.signal(endMeetingSignal, { reason: 'workshop over' });
+  const result = await reset.result();
+
+  assert.notEqual((await reset.describe()).runId, runId, 'the result is the reset run’s');
+  assert.deepEqual(result.rooms.map((r) => r.key).sort(), ['room-1', 'room-2']);
+  for (const room of result.rooms) {
+    assert.doesNotMatch(room.reason, /room workflow failed|already started/, `${room.key}: ${room.reason}`);
+    assert.ok(['recorded', 'partial'].includes(room.outcome), `${room.key}: ${room.outcome} ${room.reason}`);
+    assert.match(room.reason, /workshop over/, 'the reset run’s endMeeting reached the attached room');
+    assert.equal(botsOf(room.workflowId).length, 1, `${room.key}: one bot, not a second one`);
+  }
+  meeting.end();
 });
