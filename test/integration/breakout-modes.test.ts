@@ -17,7 +17,7 @@ for (const mode of MODES) {
   describe(`breakout events: ${mode}`, () => {
     let stack: Stack;
     before(async () => {
-      stack = await startStack({ emulator: { rateLimits: {}, breakoutEvents: mode } });
+      stack = await startStack({ emulator: { breakoutEvents: mode } });
     });
     after(async () => {
       await stack?.close();

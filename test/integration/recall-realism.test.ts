@@ -12,8 +12,7 @@ import { waitFor } from '../support/wait';
 
 let stack: Stack;
 before(async () => {
-  // `rateLimits: {}`: the emulator's own defaults, not the shared stack's "limits off".
-  stack = await startStack({ emulator: { rateLimits: {} } });
+  stack = await startStack();
 });
 after(async () => {
   await stack?.close();

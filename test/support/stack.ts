@@ -70,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiKey,
     webhookSecret,
     timeScale: 20,
-    rateLimits: { create: 0, list: 0, default: 0 },
+    // Recall's own rate limits stay on (the emulator's defaults): the product must live with 429s.
     ...options.emulator,
   });
 
