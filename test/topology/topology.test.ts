@@ -73,9 +73,12 @@ test('the topology shares compose’s app variables, scripts and Temporal minor 
 test('meetings across two workers and two receivers: one of each killed mid-meeting, every room recorded once, every artifact in the bucket', async () => {
   const { emulator } = topology;
   const handles = [];
+  const meetings = [];
   for (let m = 1; m <= MEETINGS; m += 1) {
     const rooms = Array.from({ length: ROOMS }, (_, i) => roomSpec(m * 10 + i + 1));
-    const meeting = emulator.createMeeting({ durationSeconds: 2400, breakoutRooms: rooms });
+    // Long enough for every paced create, kills included; the host ends it once every room records.
+    const meeting = emulator.createMeeting({ durationSeconds: 4 * 3600, breakoutRooms: rooms });
+    meetings.push(meeting);
     handles.push(
       await client.workflow.start('meetingWorkflow', {
         taskQueue: topology.taskQueue,
@@ -101,6 +104,10 @@ test('meetings across two workers and two receivers: one of each killed mid-meet
       await topology.receivers.get('receiver-1')!.exited;
     })(),
   ]);
+  const recording = () =>
+    emulator.audit.bots().filter((b) => b.statuses.some((s) => s.code === 'in_call_recording')).length;
+  await waitFor('every room recording', () => recording() === MEETINGS * ROOMS, 600_000);
+  for (const meeting of meetings) meeting.end();
   const results = (await Promise.all(handles.map((h) => h.result()))) as MeetingResult[];
 
   assert.ok(createdBeforeKill < MEETINGS * ROOMS, 'every bot was created before the kill');
