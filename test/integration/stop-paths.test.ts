@@ -28,6 +28,19 @@ function botsOf(roomWorkflowId: string) {
   return stack.emulator.audit.bots().filter((b) => b.metadata.workflowId === roomWorkflowId);
 }
 
+/** One room whose bot records, in a long meeting, with a short leave timeout (the room asks again soon). */
+async function recordingRoom() {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
+  const handle = await stack.startMeeting({
+    meetingUrl: meeting.url,
+    roomCount: 1,
+    policy: { leaveTimeoutSeconds: 3 },
+  });
+  const roomId = `${handle.workflowId}/room/room-1`;
+  await waitFor('the bot to record', () => botsOf(roomId)[0]?.statuses.some((s) => s.code === 'in_call_recording'));
+  return { meeting, handle, roomId };
+}
+
 function hasEnded(bot: { statuses: { code: string }[] }): boolean {
   const last = bot.statuses.at(-1)?.code;
   return last === 'done' || last === 'fatal';
@@ -72,14 +85,7 @@ test('a meeting cancelled while its bots are being created: every bot leaves, th
 });
 
 test('a leave that Recall refuses for a while is asked again until the bot is gone', async () => {
-  const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
-  const handle = await stack.startMeeting({
-    meetingUrl: meeting.url,
-    roomCount: 1,
-    policy: { leaveTimeoutSeconds: 3 },
-  });
-  const roomId = `${handle.workflowId}/room/room-1`;
-  await waitFor('the bot to record', () => botsOf(roomId)[0]?.statuses.some((s) => s.code === 'in_call_recording'));
+  const { meeting, handle, roomId } = await recordingRoom();
   stack.emulator.faults.failLeave({ metadata: { workflowId: roomId }, count: 12 }, { status: 503 });
   await handle.signal(endMeetingSignal, { reason: 'workshop over' });
   const result = await handle.result();
@@ -94,14 +100,7 @@ test('a leave that Recall refuses for a while is asked again until the bot is go
 });
 
 test('a leave answered "not started" for a dispatched bot: the delete is refused (405), the bot is asked again and leaves', async () => {
-  const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
-  const handle = await stack.startMeeting({
-    meetingUrl: meeting.url,
-    roomCount: 1,
-    policy: { leaveTimeoutSeconds: 3 },
-  });
-  const roomId = `${handle.workflowId}/room/room-1`;
-  await waitFor('the bot to record', () => botsOf(roomId)[0]?.statuses.some((s) => s.code === 'in_call_recording'));
+  const { meeting, handle, roomId } = await recordingRoom();
   stack.emulator.faults.failLeave(
     { metadata: { workflowId: roomId }, count: 1 },
     { code: 'cannot_command_unstarted_bot' },
