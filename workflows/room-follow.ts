@@ -104,6 +104,8 @@ async function postNotice(room: Room, bot: TrackedBot): Promise<void> {
   }
 }
 
+const PHASES_BEFORE_CALL: TrackedBot['phase'][] = ['pending', 'joining', 'waiting_room'];
+
 /**
  * When a bot that never got into the call is given up on: Recall's own automatic leave (waiting room,
  * no one joined) should have ended it well before. Counted from its join time for a scheduled bot.
@@ -115,7 +117,6 @@ function givesUpAt(room: Room, bot: TrackedBot): number | undefined {
   return from + (policy.waitingRoomTimeoutSeconds + policy.nooneJoinedTimeoutSeconds) * 1000;
 }
 
-const PHASES_BEFORE_CALL: TrackedBot['phase'][] = ['pending', 'joining', 'waiting_room'];
 
 /**
  * Follows one bot until it is done, fatal or deleted: making it leave once the room is stopping, or
