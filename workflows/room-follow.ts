@@ -117,7 +117,6 @@ function givesUpAt(room: Room, bot: TrackedBot): number | undefined {
   return from + (policy.waitingRoomTimeoutSeconds + policy.nooneJoinedTimeoutSeconds) * 1000;
 }
 
-
 /**
  * Follows one bot until it is done, fatal or deleted: making it leave once the room is stopping, or
  * once it is stuck before the call for longer than the policy allows (the room then replaces it).
