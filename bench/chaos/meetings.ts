@@ -143,19 +143,21 @@ export async function meetingReports(
     store.uriOf({ meetingWorkflowId: meeting.workflowId, name: 'manifest.json' }),
   );
   const allowed = meeting.role === 'cancel-meeting-mid-start' ? ANY_OUTCOME : RECOVERABLE;
-  const reports: RoomReport[] = [...meeting.earlyReports];
-  for (const key of meeting.roomKeys) {
-    const workflowId = roomIdOf(meeting, key);
-    const fromMeeting = run.result?.rooms.find((r) => r.workflowId === workflowId);
-    const result = fromMeeting ?? (run.status === 'COMPLETED' ? undefined : await roomResultOf(client, workflowId, ms));
-    reports.push({
-      workflowId,
-      run: meeting.runs.length > 1 ? `run ${meeting.runs.length} of ${meeting.key}` : meeting.key,
-      startedAt: run.startedAt,
-      result,
-      manifest: manifest?.rooms.find((r) => r.workflowId === workflowId),
-      allowed,
-    });
-  }
-  return reports;
+  const reports = await Promise.all(
+    meeting.roomKeys.map(async (key): Promise<RoomReport> => {
+      const workflowId = roomIdOf(meeting, key);
+      const fromMeeting = run.result?.rooms.find((r) => r.workflowId === workflowId);
+      const result =
+        fromMeeting ?? (run.status === 'COMPLETED' ? undefined : await roomResultOf(client, workflowId, ms));
+      return {
+        workflowId,
+        run: meeting.runs.length > 1 ? `run ${meeting.runs.length} of ${meeting.key}` : meeting.key,
+        startedAt: run.startedAt,
+        result,
+        manifest: manifest?.rooms.find((r) => r.workflowId === workflowId),
+        allowed,
+      };
+    }),
+  );
+  return [...meeting.earlyReports, ...reports];
 }

@@ -15,7 +15,7 @@ import { benchMeetingSpec } from '../support/meeting-spec';
 import { startProcessStack, type ProcessStack } from '../support/process-stack';
 import { msUntilAllAnswer, openWorkflows } from '../support/recovery';
 import { confirmEmulatorFaults, type FaultCheck } from './confirm';
-import { cancelMidStart, resetRoom, ROOM_STOP_BOUND_MS, terminateAndRestart, type Confirm } from './disruptions';
+import { cancelMidStart, resetRoom, terminateAndRestart, type Confirm } from './disruptions';
 import { meetingReports, roomIdOf, settleRun, startRun, type ChaosMeeting } from './meetings';
 import { chaosSchedule, describeFault, type ChaosFault, type Disruption } from './schedule';
 import { Supervisor, type SelfExit } from './supervisor';
@@ -72,6 +72,8 @@ const AFTER_CLOSE_BOUND_MS = 15_000;
 /** Meeting runs still open this long after the emulated meetings ended are reported as such. */
 const RESULT_GRACE_MS = 120_000;
 const RECOVERY_TIMEOUT_MS = 120_000;
+/** A room of a meeting that closed without its result has had the whole grace already: a short last wait. */
+const ROOM_RESULT_WAIT_MS = 15_000;
 /** A crash with no recording bot to pick is tried again this often, this many times. */
 const CRASH_RETRY_MS = 500;
 const CRASH_TRIES = 40;
@@ -350,7 +352,7 @@ export async function runChaos(
     const at = () => `t+${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
     note(`${at()}: meeting runs settled: ${started.map((m) => m.runs.at(-1)!.status).join(', ')}`);
     const reports = (
-      await Promise.all(started.map((m) => meetingReports(stack.client, store, m, ROOM_STOP_BOUND_MS)))
+      await Promise.all(started.map((m) => meetingReports(stack.client, store, m, ROOM_RESULT_WAIT_MS)))
     ).flat();
     const faultChecks = [
       ...confirmEmulatorFaults(
