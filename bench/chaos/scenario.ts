@@ -199,11 +199,9 @@ export async function runChaos(
         })(),
       );
     const disrupt = (fault: string, action: () => Promise<Confirm>) =>
-      background.push(
-        action().then(
-          (confirm) => void disruptionChecks.push({ fault, confirm }),
-          (err: unknown) => void disruptionChecks.push({ fault, confirm: () => `failed: ${String(err)}` }),
-        ),
+      action().then(
+        (confirm) => void disruptionChecks.push({ fault, confirm }),
+        (err: unknown) => void disruptionChecks.push({ fault, confirm: () => `failed: ${String(err)}` }),
       );
     const meetingOf = (role: Disruption) => meetings.find((m) => m.role === role)!;
     // Faults on one process follow each other; faults on different things overlap, so a slow
@@ -225,8 +223,7 @@ export async function runChaos(
     const cancelled = schedule.find((s) => s.fault.kind === 'cancel-meeting-mid-start');
     if (cancelled) {
       note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${describeFault(cancelled.fault)}`);
-      disrupt(describeFault(cancelled.fault), () => cancelMidStart(ctx, meetingOf('cancel-meeting-mid-start')));
-      await settleBackground();
+      await disrupt(describeFault(cancelled.fault), () => cancelMidStart(ctx, meetingOf('cancel-meeting-mid-start')));
     }
     // The schedule's clock starts with the other meetings.
     startedAt = Date.now();
@@ -305,11 +302,12 @@ export async function runChaos(
           return;
         case 'cancel-meeting-mid-start':
           throw new Error('the cancel runs before the schedule');
+        // One operator: the reset waits until the restarted meeting runs again.
         case 'terminate-and-restart':
-          disrupt(what, () => terminateAndRestart(ctx, meetingOf(fault.kind)));
+          inBackground('operator', () => disrupt(what, () => terminateAndRestart(ctx, meetingOf(fault.kind))));
           return;
         case 'reset-room':
-          disrupt(what, () => resetRoom(ctx, meetingOf(fault.kind)));
+          inBackground('operator', () => disrupt(what, () => resetRoom(ctx, meetingOf(fault.kind))));
           return;
         default:
           if (!arm(fault)) throw new Error(`unhandled fault ${what}`);

@@ -111,10 +111,12 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
     faults.push({ atMs, fault: { kind: 'create-errors', status: 503, count: 1 } });
     faults.push({ atMs, fault: { kind: 'lose-create-response' } });
   }
-  // The cancel strikes while its meeting's bots are being created; the others once bots record.
+  // The cancel strikes while its meeting's bots are being created; the others once bots record, the
+  // terminate before the reset (whose expiry of every idempotency key would hide a replayed bot).
+  const operatorAt = Math.round(span * (0.3 + 0.2 * prng.next()));
   for (const kind of options.disruptions)
     faults.push({
-      atMs: kind === 'cancel-meeting-mid-start' ? 0 : Math.round(span * (0.3 + 0.2 * prng.next())),
+      atMs: kind === 'cancel-meeting-mid-start' ? 0 : operatorAt + (kind === 'reset-room' ? 1 : 0),
       fault: { kind },
     });
   return faults.sort((a, b) => a.atMs - b.atMs);
