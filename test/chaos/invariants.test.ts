@@ -119,6 +119,14 @@ test('a manifest whose sha256 or bytes are not those of the file on disk is a mi
 test('a bot that never left the main room, or entered another room, or came from an earlier run, is foreign', () => {
   const mainOnly = bot('b1', { rooms: [{ roomId: null, roomName: null, enteredAt: 1000 }] });
   assert.match(foreignArtifacts([mainOnly], [report()])[0]!, /never entered breakout room "Room 1"/);
+  // Kept, and right, only when the room says the bot stayed in the main room.
+  const saysMainRoom = room({
+    bots: [{ id: 'b1', attempt: 1, status: 'done', subCode: null, breakoutRoom: null }],
+    placementWarning: 'no bot of this room was seen entering a breakout room: the recording may be of the main room',
+  });
+  assert.deepEqual(foreignArtifacts([mainOnly], [report({ result: saysMainRoom })]), []);
+  const unflagged = room({ bots: [{ id: 'b1', attempt: 1, status: 'done', subCode: null, breakoutRoom: null }] });
+  assert.match(foreignArtifacts([mainOnly], [report({ result: unflagged })])[0]!, /never entered breakout room/);
   const wandered = bot('b1', { rooms: [...bot('b1').rooms, { roomId: 'r2', roomName: 'Room 2', enteredAt: 5000 }] });
   assert.match(foreignArtifacts([wandered], [report()])[0]!, /was in breakout room "Room 2"/);
   assert.match(foreignArtifacts([bot('b1')], [report({ startedAt: 5000 })])[0]!, /an earlier run's bot/);

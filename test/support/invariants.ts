@@ -205,7 +205,7 @@ export async function unstoredRecordings(
 /**
  * Invariant 5: a room's artifacts and bots are its own: every bot a run reports belongs to the room and
  * was created by that run (not replayed from an earlier one), and every bot with artifacts entered the
- * room's breakout room (by name) and no other.
+ * room's breakout room (by name) and no other, or never left the main room and the room says so.
  */
 export function foreignArtifacts(bots: AuditBot[], reports: RoomReport[]): string[] {
   const problems: string[] = [];
@@ -231,7 +231,14 @@ export function foreignArtifacts(bots: AuditBot[], reports: RoomReport[]): strin
       const bot = bots.find((b) => b.id === botId);
       if (bot?.metadata.workflowId !== report.workflowId) continue;
       const breakout = bot.rooms.filter((r) => r.roomName !== null);
-      if (!breakout.some((r) => r.roomName === room.name))
+      // A bot stopped before the host moved it (a cancelled meeting) recorded the main room: what it
+      // recorded is kept, and that is right only if the room says so (the bot reported in no breakout
+      // room, and a warning that the recording may be of the main room).
+      const saysMainRoom =
+        breakout.length === 0 &&
+        room.bots.find((b) => b.id === botId)?.breakoutRoom === null &&
+        /main room/.test(room.placementWarning ?? '');
+      if (!breakout.some((r) => r.roomName === room.name) && !saysMainRoom)
         problems.push(`${who}: artifacts of bot ${botId}, which never entered breakout room "${room.name}"`);
       for (const r of breakout.filter((r) => r.roomName !== room.name))
         problems.push(`${who}: bot ${botId} was in breakout room "${r.roomName}"`);
