@@ -7,7 +7,7 @@
 import { log } from '@temporalio/workflow';
 import type { BotCollection } from '../activities';
 import type { RoomOutcome, RoomResult } from '../src/contracts';
-import { hasRecorded } from './bot-tracker';
+import { hasRecorded, reachedCall } from './bot-tracker';
 import { failureMessage } from './failures';
 import type { Room } from './room';
 import { collectCalls, durableStoreCalls, storeCalls } from './room-activities';
@@ -54,7 +54,7 @@ async function writeManifest(room: Room, result: RoomResult): Promise<void> {
 }
 
 const UNPLACED =
-  'no bot of this room was seen entering a breakout room (Recall sent no breakout event for it, and none was asked for by id): the recording may be of the main room';
+  'no bot of this room was seen entering a breakout room (Recall sent no breakout event for it, and none was asked for by id): anything it recorded may be of the main room';
 
 /**
  * Whether the room's recording is known to come from a breakout room: a bot was seen entering one, or
@@ -87,7 +87,7 @@ export async function collectAndReport(room: Room): Promise<RoomResult> {
     ...(recorded && !hasVideo && !missing.some((m) => m.kind === 'video') ? ['no video was recorded'] : []),
   ];
   const lead = failReason ?? stopReason ?? finishedReason ?? (recorded ? 'recorded' : 'no recording');
-  const unplaced = recorded && !placedInBreakoutRoom(room);
+  const unplaced = (recorded || bots.some(reachedCall)) && !placedInBreakoutRoom(room);
   const result: RoomResult = {
     key: room.input.room.key,
     name: room.input.room.name,
