@@ -14,17 +14,28 @@ function createRequests() {
   return stack.emulator.audit.requests().filter((r) => r.method === 'POST' && /^\/api\/v1\/bot\/?$/.test(r.path));
 }
 
-test('a create whose response is lost: the idempotency key prevents a second bot', async () => {
+function listRequests() {
+  return stack.emulator.audit.requests().filter((r) => r.method === 'GET' && /^\/api\/v1\/bot\/?$/.test(r.path));
+}
+
+test('a create whose response is lost: the retry finds the bot (listing or idempotency key), no second bot', async () => {
   const meeting = stack.emulator.createMeeting({ durationSeconds: 240, breakoutRooms: [roomSpec(1)] });
-  const before = createRequests().length;
+  const creates = createRequests().length;
+  const lists = listRequests().length;
   stack.emulator.faults.loseNextCreateResponses(1);
   const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 1 }, 'lost-create');
   const result = await handle.result();
   assert.equal(result.rooms[0]?.outcome, 'recorded');
-  const bots = stack.emulator.audit.bots().filter((b) => b.metadata.workflowId === `${handle.workflowId}/room/room-1`);
+  const roomId = `${handle.workflowId}/room/room-1`;
+  const bots = stack.emulator.audit.bots().filter((b) => b.metadata.workflowId === roomId);
   assert.equal(bots.length, 1, 'exactly one bot');
-  assert.equal(bots[0]?.idempotencyKey, `${handle.workflowId}/room/room-1#1`);
-  assert.ok(createRequests().length - before >= 2, 'the create was retried');
+  assert.equal(result.rooms[0]?.bots[0]?.id, bots[0]?.id, 'the room follows the bot whose answer was lost');
+  const [room, , sequence] = (bots[0]?.idempotencyKey ?? '').split('#');
+  assert.deepEqual([room, sequence], [roomId, '1'], 'keyed by room, first run and sequence');
+  assert.ok(
+    createRequests().length - creates >= 2 || listRequests().length - lists >= 2,
+    'the create was retried: a second create with the same key, or a fresh listing that found the bot',
+  );
 });
 
 test('429, 507 and 5xx bursts on create: every room recorded, no duplicate bot', async () => {
