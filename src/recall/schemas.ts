@@ -216,9 +216,10 @@ export type ObjectRef = z.infer<typeof ObjectRefSchema>;
 
 /**
  * ASSUMPTION (the only place it lives): the payload of `bot.breakout_room_opened|closed|entered|left`.
- * Recall's public docs do not show it; third-party handlers read the room from
- * `data.data.breakout_room.{id, name}` inside the standard bot envelope. Parsing is lenient and a
- * malformed room never fails the event: it reads as absent, and `breakoutRoomOf` returns undefined.
+ * Recall's public docs do not show it; third-party handlers disagree on where the room sits:
+ * `data.data.breakout_room.{id, name}` inside the standard bot envelope, or `data.breakout_room`.
+ * Both are read. Parsing is lenient and a malformed room never fails the event: it reads as absent,
+ * and `breakoutRoomOf` returns undefined.
  */
 export const BreakoutRoomRefSchema = z.looseObject({
   id: z.union([z.string(), z.number()]).transform(String),
@@ -252,6 +253,7 @@ export const WebhookEventSchema = z.looseObject({
   data: emptyWhenMissing(
     z.looseObject({
       data: WebhookEventStatusSchema.nullish(),
+      breakout_room: BreakoutRoomRefSchema.nullish().catch(undefined),
       bot: ObjectRefSchema.nullish(),
       recording: ObjectRefSchema.nullish(),
       video_mixed: ObjectRefSchema.nullish(),
@@ -270,5 +272,5 @@ export function isBreakoutRoomEvent(event: Pick<WebhookEvent, 'event'>): boolean
 
 /** The Zoom breakout room a breakout event is about, when the payload names one. */
 export function breakoutRoomOf(event: WebhookEvent): BreakoutRoomRef | undefined {
-  return event.data.data?.breakout_room ?? undefined;
+  return event.data.data?.breakout_room ?? event.data.breakout_room ?? undefined;
 }

@@ -261,6 +261,13 @@ void describe('WebhookEventSchema', () => {
     });
     assert.equal(breakoutRoomOf(numeric)?.id, '42');
 
+    // The other shape seen in third-party code: the room beside `data.data`, not inside it.
+    const beside = WebhookEventSchema.parse({
+      event: 'bot.breakout_room_entered',
+      data: { data: { updated_at: at }, breakout_room: { id: 'room-uuid', name: 'Room 3' }, bot: { id: 'b1' } },
+    });
+    assert.deepEqual(breakoutRoomOf(beside), { id: 'room-uuid', name: 'Room 3' });
+
     for (const room of [undefined, null, 'room-1', { name: 'no id' }]) {
       const odd = WebhookEventSchema.parse({
         event: 'bot.breakout_room_left',

@@ -5,7 +5,7 @@
  * a bundle with one unpatched change to the room workflow fails the same replay.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -79,6 +79,7 @@ function describeUnpatchedChange(): void {
     const root = join(__dirname, '..', '..');
     for (const folder of ['workflows', 'src', 'activities'])
       cpSync(join(root, folder), join(dir, folder), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     const file = join(dir, 'workflows', 'room-workflow.ts');
     const code = readFileSync(file, 'utf8');
     const start = 'const room = new Room(input, carried);';
