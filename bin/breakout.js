@@ -29,7 +29,9 @@ function useBuild() {
   // A stale build would run yesterday's code silently: run the sources, and tell a person at a
   // terminal (scripts read stderr as the CLI's JSON errors, so they get the right code and no note).
   if (process.stderr.isTTY) {
-    process.stderr.write('breakout: dist/ is older than the sources; running the sources (npm run build refreshes it)\n');
+    process.stderr.write(
+      'breakout: dist/ is older than the sources; running the sources (npm run build refreshes it)\n',
+    );
   }
   return false;
 }
