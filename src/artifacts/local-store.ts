@@ -1,11 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream, type Dirent } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, statfs } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ArtifactTooLargeError, IncompleteBodyError, StoreFullError, UnsafeKeyError } from './errors';
+import { bodyMeter } from './body-meter';
+import { StoreFullError, UnsafeKeyError } from './errors';
 import { hashStream } from './hash-stream';
 import { encodeSegment } from './key-encoding';
 import {
@@ -80,27 +81,11 @@ export class LocalArtifactStore implements ArtifactStore {
       throw err;
     }
     const temp = join(dir, `.${randomUUID()}.partial`);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        if (options.maxBytes !== undefined && bytes > options.maxBytes) {
-          callback(new ArtifactTooLargeError(`${key.name} is larger than ${options.maxBytes} bytes`));
-          return;
-        }
-        hash.update(chunk);
-        options.onProgress?.(bytes);
-        callback(null, chunk);
-      },
-    });
+    const { stream: meter, digest } = bodyMeter(key, options);
     try {
       // `wx`: a fresh file, never through something planted at the name; `flush`: fsync before close.
       await pipeline(body, meter, createWriteStream(temp, { flags: 'wx', flush: true }));
-      if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
-        throw new IncompleteBodyError(`${key.name}: received ${bytes} of ${options.expectedBytes} bytes`);
-      }
-      const sha256 = hash.digest('hex');
+      const { bytes, sha256 } = digest();
       // lstat: a symlink planted at the name is never read, only replaced below.
       const current = await lstat(path).catch(() => undefined);
       const existing =

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectsCommand,
@@ -12,7 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ArtifactTooLargeError, IncompleteBodyError, UnsafeKeyError } from './errors';
+import { bodyMeter } from './body-meter';
+import { UnsafeKeyError } from './errors';
 import { hashStream } from './hash-stream';
 import { encodeSegment } from './key-encoding';
 import {
@@ -96,28 +96,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async put(key: ArtifactKey, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
     const objectKey = this.objectKeyOf(key);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        if (options.maxBytes !== undefined && bytes > options.maxBytes) {
-          callback(new ArtifactTooLargeError(`${key.name} is larger than ${options.maxBytes} bytes`));
-          return;
-        }
-        hash.update(chunk);
-        options.onProgress?.(bytes);
-        callback(null, chunk);
-      },
-      // Runs before the end reaches the upload, so a short body never completes it.
-      flush(callback) {
-        if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
-          callback(new IncompleteBodyError(`${key.name}: received ${bytes} of ${options.expectedBytes} bytes`));
-          return;
-        }
-        callback();
-      },
-    });
+    const { stream: meter, digest } = bodyMeter(key, options);
     body.on('error', (err) => meter.destroy(err));
     const chunks = body.pipe(meter)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
 
@@ -138,7 +117,7 @@ export class S3ArtifactStore implements ArtifactStore {
       body.destroy();
       throw err;
     }
-    if (ended) return this.#putSmall(key, objectKey, Buffer.concat(first), hash.digest('hex'));
+    if (ended) return this.#putSmall(key, objectKey, Buffer.concat(first), digest().sha256);
 
     async function* rest(): AsyncGenerator<Buffer> {
       yield* first;
@@ -165,7 +144,7 @@ export class S3ArtifactStore implements ArtifactStore {
       const cause: unknown = meter.errored ?? err;
       throw cause instanceof Error ? cause : new Error(String(cause));
     }
-    const sha256 = hash.digest('hex');
+    const { bytes, sha256 } = digest();
     if (bytes <= MAX_COPY_BYTES) await this.#recordSha256(key, objectKey, sha256, etag);
     return { uri: `s3://${this.bucket}/${objectKey}`, bytes, sha256 };
   }
