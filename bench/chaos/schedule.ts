@@ -83,18 +83,22 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
     // S3 under load: SlowDown once per file of one room; a reset mid-body; a stream that stalls (with
     // longStalls, in one seed of four, a video stalls past the client's 30 s idle deadline); a body
     // cut short; a URL that expired between the retrieve and the download.
+    // Each one-shot fault gets a room of its own while there are rooms enough: stacked on one room's
+    // files, one fault's retry would be the GET another waits for, and that one would never strike.
+    const unused = [...options.rooms];
+    const mediaRoom = () => (unused.length > 0 ? unused.splice(prng.int(unused.length), 1)[0]! : room());
     const long = prng.int(4) === 0 && options.longStalls;
     faults.push(
-      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'status', status: 503 }, count: 1 } },
-      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'reset', afterBytes: 64 }, count: 1 } },
+      { atMs: 0, fault: { kind: 'media', room: mediaRoom(), fault: { type: 'status', status: 503 }, count: 1 } },
+      { atMs: 0, fault: { kind: 'media', room: mediaRoom(), fault: { type: 'reset', afterBytes: 64 }, count: 1 } },
       {
         atMs: 0,
         fault: long
-          ? { kind: 'media', room: room(), fault: { type: 'stall', ms: 35_000 }, count: 1, file: 'video' }
-          : { kind: 'media', room: room(), fault: { type: 'stall', ms: 3000 + prng.int(4000) }, count: 1 },
+          ? { kind: 'media', room: mediaRoom(), fault: { type: 'stall', ms: 35_000 }, count: 1, file: 'video' }
+          : { kind: 'media', room: mediaRoom(), fault: { type: 'stall', ms: 3000 + prng.int(4000) }, count: 1 },
       },
-      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'short_body' }, count: 1 } },
-      { atMs: 0, fault: { kind: 'media', room: room(), fault: { type: 'expire_after_retrieve' }, count: 1 } },
+      { atMs: 0, fault: { kind: 'media', room: mediaRoom(), fault: { type: 'short_body' }, count: 1 } },
+      { atMs: 0, fault: { kind: 'media', room: mediaRoom(), fault: { type: 'expire_after_retrieve' }, count: 1 } },
       { atMs: 0, fault: { kind: 'late-processing', room: room(), seconds: 3 + prng.int(6) } },
     );
   }
