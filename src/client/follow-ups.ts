@@ -14,9 +14,9 @@ import {
   type DeletionReceipt,
 } from '../contracts/deletion';
 import type { MeetingInput, Notify } from '../contracts/meeting';
-import { addressOf } from './connect';
-import { InvalidInputError, MeetingStillRunningError, toClientError } from './errors';
-import { MeetingKeySchema, meetingWorkflowId } from './meeting-key';
+import { call, parseMeetingKey } from './client-call';
+import { InvalidInputError, MeetingStillRunningError } from './errors';
+import { meetingWorkflowId } from './meeting-key';
 
 export const NOTIFY_WORKFLOW_TYPE = 'notifyWorkflow';
 
@@ -39,20 +39,6 @@ export interface ReplayOptions {
 export interface StartedFollowUp {
   meetingKey: string;
   workflowId: string;
-}
-
-function parseKey(meetingKey: string): string {
-  const parsed = MeetingKeySchema.safeParse(meetingKey);
-  if (!parsed.success) throw InvalidInputError.fromZod(parsed.error, 'meetingKey');
-  return parsed.data;
-}
-
-async function call<T>(client: Client, meetingKey: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toClientError(error, { address: addressOf(client), meetingKey });
-  }
 }
 
 /** The meeting's input as it started (decoded through the client's codec): where its notify settings are. */
@@ -80,7 +66,7 @@ export async function replayNotification(
   meetingKey: string,
   options: ReplayOptions,
 ): Promise<StartedFollowUp> {
-  const key = parseKey(meetingKey);
+  const key = parseMeetingKey(meetingKey);
   return call(client, key, async () => {
     const workflowId = await closedMeeting(client, key);
     const notify: Notify | undefined = (await meetingInputOf(client, workflowId))?.notify;
@@ -115,7 +101,7 @@ export async function deleteMeeting(
   meetingKey: string,
   options: { taskQueue: string },
 ): Promise<StartedFollowUp> {
-  const key = parseKey(meetingKey);
+  const key = parseMeetingKey(meetingKey);
   return call(client, key, async () => {
     const meeting = await closedMeeting(client, key);
     const workflowId = deletionWorkflowId(meeting);
@@ -147,7 +133,7 @@ export type DeletionView =
 
 /** The meeting's latest deletion: waiting out its retention or deleting, failed, or done with its receipt. */
 export async function getDeletion(client: Client, meetingKey: string): Promise<DeletionView> {
-  const key = parseKey(meetingKey);
+  const key = parseMeetingKey(meetingKey);
   return call(client, key, async () => {
     const workflowId = deletionWorkflowId(meetingWorkflowId(key));
     const handle = client.workflow.getHandle<(input: DeletionInput) => Promise<DeletionReceipt>>(workflowId);

@@ -24,9 +24,9 @@ import {
 import { MeetingKeySA, MeetingWorkflowIdSA } from '../contracts/search-attributes';
 import type { MeetingCoverage } from '../contracts/coverage';
 import type { MeetingStatus, RoomStatus } from '../contracts/status';
-import { addressOf } from './connect';
-import { InvalidInputError, toClientError } from './errors';
-import { MEETING_WORKFLOW_TYPE, MeetingKeySchema, meetingWorkflowId } from './meeting-key';
+import { call, parseMeetingKey } from './client-call';
+import { InvalidInputError } from './errors';
+import { MEETING_WORKFLOW_TYPE, meetingWorkflowId } from './meeting-key';
 
 /** The meeting workflow's signature, so handles are typed without importing workflow code. */
 export type MeetingWorkflow = (input: MeetingInput) => Promise<MeetingResult>;
@@ -42,20 +42,6 @@ export interface StartedMeeting {
   runId: string;
   /** False when a meeting with this key already existed (running or closed): nothing new was started. */
   created: boolean;
-}
-
-function parseMeetingKey(meetingKey: string): string {
-  const parsed = MeetingKeySchema.safeParse(meetingKey);
-  if (!parsed.success) throw InvalidInputError.fromZod(parsed.error, 'meetingKey');
-  return parsed.data;
-}
-
-async function call<T>(client: Client, meetingKey: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toClientError(error, { address: addressOf(client), meetingKey });
-  }
 }
 
 /**
