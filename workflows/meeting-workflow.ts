@@ -26,6 +26,7 @@ import type { Activities } from '../activities';
 import { failureMessage } from './failures';
 import type { MeetingInput, MeetingResult, PlannedRoom, RoomOutcome, RoomResult } from '../src/contracts';
 import { MAX_ROOMS, recordingNoticeText, ROOM_OUTCOMES } from '../src/contracts';
+import { WORKFLOW_TASK_TIMEOUT } from '../src/contracts/task-timeout';
 import {
   MeetingKeySA,
   MeetingWorkflowIdSA,
@@ -155,6 +156,7 @@ export async function meetingWorkflow(rawInput: MeetingInput): Promise<MeetingRe
         ],
         // Terminating or cancelling the meeting makes its rooms stop, and they still collect.
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
         staticSummary: `Room **${entry.room.name}** (\`${entry.room.key}\`) of ${input.title ?? meetingKeyOf(info.workflowId)}`,
         typedSearchAttributes: [
           { key: MeetingKeySA, value: meetingKeyOf(info.workflowId) },

@@ -24,6 +24,7 @@ import {
 import { MeetingKeySA, MeetingWorkflowIdSA } from '../contracts/search-attributes';
 import type { MeetingCoverage } from '../contracts/coverage';
 import type { MeetingStatus, RoomStatus } from '../contracts/status';
+import { WORKFLOW_TASK_TIMEOUT } from '../contracts/task-timeout';
 import { call, parseMeetingKey } from './client-call';
 import { InvalidInputError } from './errors';
 import { MEETING_WORKFLOW_TYPE, meetingWorkflowId } from './meeting-key';
@@ -71,6 +72,7 @@ export async function startMeeting(client: Client, input: unknown, options: Star
         workflowIdConflictPolicy: 'FAIL',
         // A closed meeting is not re-recorded by a retried start either.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
         // Set at start too, so the meeting is listed by key before its first workflow task.
         typedSearchAttributes: [
           { key: MeetingKeySA, value: meetingKey },

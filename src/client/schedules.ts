@@ -10,6 +10,7 @@ import {
   type ScheduleExecutionResult,
 } from '@temporalio/client';
 import { MeetingInputSchema, type MeetingInput } from '../contracts/meeting';
+import { WORKFLOW_TASK_TIMEOUT } from '../contracts/task-timeout';
 import { addressOf } from './connect';
 import { InvalidInputError, toClientError } from './errors';
 import { MEETING_WORKFLOW_TYPE, MeetingKeySchema, meetingWorkflowId } from './meeting-key';
@@ -132,6 +133,7 @@ export async function createWorkshopSchedule(client: Client, options: WorkshopSc
         workflowId: meetingWorkflowId(meetingKey),
         taskQueue: options.taskQueue,
         args: [input],
+        workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
         staticSummary: `Workshop **${input.title ?? meetingKey}** (schedule \`${options.scheduleId}\`)`,
       },
       policies: {
