@@ -88,6 +88,9 @@ export class Bot implements MeetingObserver {
   private permissionRefused = false;
   private active: Recording | undefined;
   private readonly timers = new Map<string, Scheduled>();
+  /** The stuckBeforeCall fault struck: the bot hangs before the call until a leave takes effect. */
+  private hung = false;
+  private leavesIgnored = 0;
 
   constructor(
     init: BotInit,
@@ -145,8 +148,18 @@ export class Bot implements MeetingObserver {
     this.phase = 'deleted';
   }
 
-  /** POST leave_call. */
+  /** POST leave_call; a hung bot may accept a few and act on none of them. */
   leaveCall(): void {
+    const stuck = this.faults.stuck;
+    if (this.hung && stuck && this.leavesIgnored < stuck.ignoreLeaves) {
+      this.leavesIgnored++;
+      this.ctx.faultHit({
+        fault: 'leave_ignored',
+        botId: this.id,
+        detail: `${this.leavesIgnored} of ${stuck.ignoreLeaves}`,
+      });
+      return;
+    }
     if (this.phase === 'joining' || this.phase === 'waiting_room' || this.phase === 'in_call') {
       this.leave('bot_received_leave_call');
     }
@@ -212,7 +225,17 @@ export class Bot implements MeetingObserver {
     this.audit.liveFrom = Date.now();
     this.status('joining_call');
     this.faultAt('joining_call');
+    if (this.faults.stuck?.stage === 'joining_call') return this.hang('joining_call');
     this.timer('join', Timing.joinSeconds, () => this.arrive());
+  }
+
+  /**
+   * The stuckBeforeCall fault: no automatic-leave timer, no admission, no meeting to observe (so not
+   * its end either). Only a leave_call, a kick or a crash ends the bot.
+   */
+  private hang(stage: 'joining_call' | 'in_waiting_room'): void {
+    this.hung = true;
+    this.ctx.faultHit({ fault: 'stuck_before_call', botId: this.id, detail: stage });
   }
 
   private arrive(): void {
@@ -223,6 +246,12 @@ export class Bot implements MeetingObserver {
     }
     if (meeting.ended) return this.fatal('meeting_ended');
     if (this.ctx.clock.now() < meeting.startAt) return this.fatal('meeting_not_started');
+    if (this.faults.stuck?.stage === 'in_waiting_room') {
+      this.phase = 'waiting_room';
+      this.status('in_waiting_room');
+      this.faultAt('in_waiting_room');
+      return this.hang('in_waiting_room');
+    }
     this.meeting = meeting;
     meeting.observe(this);
     if (meeting.waitingRoom === 'off') return this.enterCall();

@@ -6,6 +6,7 @@ import type {
   LeaveFailure,
   MediaFault,
   MediaFile,
+  StuckBeforeCall,
   WebhookFaultRates,
 } from './types';
 
@@ -33,6 +34,8 @@ export interface BotFaults {
   redeliverAfterDone: boolean;
   /** The recording_permission_denied sub code, when Zoom's host refuses this bot local recording. */
   recordingPermissionDenied: string | undefined;
+  /** Where the bot hangs before the call, and how many leave requests it ignores there. */
+  stuck: Required<StuckBeforeCall> | undefined;
 }
 
 export function noBotFaults(): BotFaults {
@@ -43,6 +46,7 @@ export function noBotFaults(): BotFaults {
     holdInCallWebhooks: false,
     redeliverAfterDone: false,
     recordingPermissionDenied: undefined,
+    stuck: undefined,
   };
 }
 
@@ -122,6 +126,12 @@ export class FaultState implements Faults {
 
   failLeave(match: BotMatch, fault: LeaveFailure): void {
     this.leaveRules.push({ match, remaining: match.count ?? Infinity, value: fault });
+  }
+
+  stuckBeforeCall(match: BotMatch, stuck: StuckBeforeCall = {}): void {
+    const hang = { stage: stuck.stage ?? 'in_waiting_room', ignoreLeaves: Math.max(0, stuck.ignoreLeaves ?? 0) };
+    // New bots only: a live bot may already be past the stage, with its automatic-leave timers armed.
+    this.botRule(match, false, (f) => (f.stuck = { ...hang }));
   }
 
   slowResponses(ms: number): void {

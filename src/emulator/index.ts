@@ -25,6 +25,7 @@ export type {
   ParticipantMove,
   ParticipantSpec,
   RequestRecord,
+  StuckBeforeCall,
   WebhookDelivery,
   WebhookFaultRates,
 } from './types';

@@ -179,6 +179,14 @@ export interface Faults {
   recordingPermissionDenied(match: BotMatch, subCode?: string): void;
   /** The next `match.count` (default: every) leave_call requests of matching bots answer `fault`. */
   failLeave(match: BotMatch, fault: LeaveFailure): void;
+  /**
+   * Matching bots created from now on (`match.count` of them) hang before the call: they reach
+   * `stuck.stage` and stay there, ignoring `automatic_leave` (waiting room, no one joined), admission
+   * and the meeting's end, until a leave_call takes effect (then `call_ended`
+   * `bot_received_leave_call`, then `done`). The first `stuck.ignoreLeaves` leave_call requests are
+   * accepted (200) and change nothing.
+   */
+  stuckBeforeCall(match: BotMatch, stuck?: StuckBeforeCall): void;
   reset(): void;
 }
 
@@ -187,6 +195,17 @@ export interface Faults {
  * as Recall answers for a scheduled bot that has not started yet.
  */
 export type LeaveFailure = { status: number } | { code: 'cannot_command_unstarted_bot' };
+
+/** How a bot hangs before the call (see {@link Faults.stuckBeforeCall}). */
+export interface StuckBeforeCall {
+  /**
+   * `in_waiting_room` (default): the bot reports the lobby, whether or not the meeting has one, and is
+   * never admitted. `joining_call`: the bot never gets past joining (an unknown state to the client).
+   */
+  stage?: 'joining_call' | 'in_waiting_room';
+  /** leave_call requests accepted with 200 that the bot does not act on, before one does (default 0). */
+  ignoreLeaves?: number;
+}
 
 /** Files a recording serves (`video` is `video_mixed.mp4`, the others their JSON files). */
 export type MediaFile =

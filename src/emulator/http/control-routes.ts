@@ -90,6 +90,15 @@ const controls = {
       z.object({ code: z.literal('cannot_command_unstarted_bot') }),
     ]),
   }),
+  'stuck-before-call': z.object({
+    match: botMatch,
+    stuck: z
+      .object({
+        stage: z.enum(['joining_call', 'in_waiting_room']).optional(),
+        ignoreLeaves: z.number().int().min(0).optional(),
+      })
+      .optional(),
+  }),
   reset: z.object({}).optional(),
 } as const;
 
@@ -169,6 +178,7 @@ const actions: { [K in keyof Controls]: (f: Faults, args: z.infer<Controls[K]>) 
   'redeliver-after-done': (f, a) => f.redeliverAfterDone(a.match),
   'recording-permission-denied': (f, a) => f.recordingPermissionDenied(a.match, a.subCode),
   'fail-leave': (f, a) => f.failLeave(a.match, a.fault),
+  'stuck-before-call': (f, a) => f.stuckBeforeCall(a.match, a.stuck),
   reset: (f) => f.reset(),
 };
 
