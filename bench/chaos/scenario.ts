@@ -17,6 +17,7 @@ import { msUntilAllAnswer, openWorkflows } from '../support/recovery';
 import { confirmEmulatorFaults, type FaultCheck } from './confirm';
 import { cancelMidStart, resetRoom, terminateAndRestart, type Confirm } from './disruptions';
 import { meetingReports, roomIdOf, settleRun, startRun, type ChaosMeeting } from './meetings';
+import { redeliveryTarget } from './redelivery';
 import { chaosSchedule, describeFault, type ChaosFault, type Disruption } from './schedule';
 import { Supervisor, type SelfExit } from './supervisor';
 
@@ -74,6 +75,8 @@ const RESULT_GRACE_MS = 120_000;
 const RECOVERY_TIMEOUT_MS = 120_000;
 /** A room of a meeting that closed without its result has had the whole grace already: a short last wait. */
 const ROOM_RESULT_WAIT_MS = 15_000;
+/** A redelivery waiting for a room whose bot holds a delivered in_call_recording looks again this often. */
+const REDELIVERY_POLL_MS = 250;
 /** A crash with no recording bot to pick is tried again this often, this many times. */
 const CRASH_RETRY_MS = 500;
 const CRASH_TRIES = 40;
@@ -154,7 +157,7 @@ export async function runChaos(
     });
     const ctx = { client: stack.client, taskQueue: stack.taskQueue, emulator: stack.emulator, store, log };
 
-    // Bot-matched and counted faults are armed before any bot exists.
+    // Bot-matched and counted faults are armed before any bot exists (the redelivery once a room can take it).
     const faults = stack.emulator.faults;
     const arm = (fault: ChaosFault): boolean => {
       const match = (room: string) => ({ metadata: { workflowId: room } });
@@ -176,9 +179,6 @@ export async function runChaos(
           return true;
         case 'late-in-call-webhooks':
           faults.lateInCallWebhooks(match(fault.room));
-          return true;
-        case 'redeliver-after-done':
-          faults.redeliverAfterDone(match(fault.room));
           return true;
         case 'fail-leave':
           // Once per bot: the product must retry its leave; a leave that never works is not recoverable.
@@ -233,15 +233,45 @@ export async function runChaos(
     for (const meeting of meetings)
       if (meeting.role !== 'cancel-meeting-mid-start') await startRun(stack.client, stack.taskQueue, meeting);
 
-    /** Crashes a recording bot; with none recording yet, tries again shortly (same pick: the seed still decides). */
-    const crash = async (fault: { pick: number }, what: string): Promise<void> => {
+    /** The room the redelivery was armed on, once it was: no crash picks it, as it picks no crashed bot's room. */
+    let redeliveryRoom: string | undefined;
+    const crashedRooms = new Set<string>();
+    /**
+     * Arms the redelivery on the first of its rooms whose live bot holds a delivered in_call_recording
+     * (`redelivery.ts`), waiting for it until the meetings are ended; if none ever does, the fault stays
+     * unarmed and its confirmation reports it.
+     */
+    const armRedelivery = async (fault: { rooms: string[] }): Promise<void> => {
+      const until = startedAt + config.meetingSeconds * 1000;
+      for (;;) {
+        const target = redeliveryTarget(
+          stack.emulator.audit,
+          fault.rooms.filter((r) => !crashedRooms.has(r)),
+        );
+        if (typeof target === 'object') {
+          redeliveryRoom = target.room;
+          faults.redeliverAfterDone({ metadata: { workflowId: target.room } });
+          note(`  redelivery armed on ${target.room}: bot ${target.botId}'s in_call_recording webhook was delivered`);
+          return;
+        }
+        if (target === 'none' || Date.now() >= until) {
+          note(`  redelivery armed on no room: none had a live bot with a delivered in_call_recording webhook`);
+          return;
+        }
+        await delay(REDELIVERY_POLL_MS);
+      }
+    };
+
+    /** Crashes a recording bot of its rooms; with none recording yet, tries again shortly (same pick: the seed still decides). */
+    const crash = async (fault: { pick: number; rooms: string[] }, what: string): Promise<void> => {
       for (let i = 0; i < CRASH_TRIES; i++) {
         const recording = stack.emulator.audit
           .bots()
-          .filter((b) => recoverableRooms.includes(b.metadata.workflowId ?? ''))
+          .filter((b) => fault.rooms.includes(b.metadata.workflowId ?? '') && b.metadata.workflowId !== redeliveryRoom)
           .filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
         const victim = recording[fault.pick % Math.max(recording.length, 1)];
         if (victim) {
+          crashedRooms.add(victim.metadata.workflowId!);
           faults.crashBot(victim.id, 'bot_errored');
           note(`  victim: ${victim.metadata.workflowId} bot ${victim.id}`);
           processChecks.push({
@@ -299,6 +329,9 @@ export async function runChaos(
           return;
         case 'crash-recording-bot':
           inBackground(`crash ${fault.pick}`, () => crash(fault, what));
+          return;
+        case 'redeliver-after-done':
+          inBackground('redelivery', () => armRedelivery(fault));
           return;
         case 'cancel-meeting-mid-start':
           throw new Error('the cancel runs before the schedule');

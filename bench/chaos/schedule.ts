@@ -25,12 +25,18 @@ export type ChaosFault =
   | { kind: 'restart-receiver'; downMs: number }
   | { kind: 'create-errors'; status: 429 | 500 | 502 | 503; count: number }
   | { kind: 'lose-create-response' }
-  | { kind: 'crash-recording-bot'; pick: number }
+  /** `rooms`: the rooms whose recording bots it may pick from (the seed's `pick` chooses among them). */
+  | { kind: 'crash-recording-bot'; pick: number; rooms: string[] }
   /** `room` is a room workflow ID: the fault matches its bots by metadata. */
   | { kind: 'media'; room: string; fault: MediaFault; count: number; file?: 'video' }
   | { kind: 'late-processing'; room: string; seconds: number }
   | { kind: 'late-in-call-webhooks'; room: string }
-  | { kind: 'redeliver-after-done'; room: string }
+  /**
+   * `rooms`: candidates in the seed's order. The redelivery needs a message to send again, and the
+   * webhook drop fault may have eaten a bot's only `in_call_recording`: the run arms it on the first
+   * candidate whose live bot's `in_call_recording` was not dropped (see `redelivery.ts`).
+   */
+  | { kind: 'redeliver-after-done'; rooms: string[] }
   | { kind: 'fail-leave'; room: string; answer: LeaveFault }
   | { kind: Disruption };
 
@@ -49,7 +55,10 @@ export interface ScheduleOptions {
   botCrashes: number;
   /** SIGKILLs of the Temporal server (a graceful restart happens in every schedule). */
   temporalKills: number;
-  /** Room workflow IDs that bot-matched faults (media, leave, late events) may pick. */
+  /**
+   * Room workflow IDs that bot-matched faults (media, leave, late events) and the bot crash may pick:
+   * rooms of the recoverable meetings only, never an operator action's, which ends them early.
+   */
   rooms: string[];
   mediaFaults: boolean;
   /** Let one seed in four stall a download past the client's 30 s idle deadline (adds that long). */
@@ -63,19 +72,42 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
   // Faults hit while bots join and record, and leave the last fifth for the meetings to end normally.
   const at = () => Math.round(span * (0.15 + 0.6 * prng.next()));
   const room = () => options.rooms[prng.int(options.rooms.length)]!;
+  const shuffled = (rooms: string[]) => {
+    const out = [...rooms];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = prng.int(i + 1);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  };
+  // Webhook and leave faults get a room of their own while rooms last: on a shared room one fault can
+  // hide another (held in-call webhooks are the redelivery's message, sent only after done).
+  const free = shuffled(options.rooms);
+  const ownRoom = () => free.shift() ?? room();
+  const lateInCall = ownRoom();
+  const redeliverFirst = ownRoom();
+  const leave5xx = ownRoom();
+  const leaveUnstarted = ownRoom();
+  // The redelivery falls back to rooms without another webhook or leave fault first, then to the
+  // leave rooms; never to the late in-call room (its message exists only after done, too late to arm).
+  const redeliverRooms = [...new Set([redeliverFirst, ...free, ...shuffled([leave5xx, leaveUnstarted])])].filter(
+    (r) => r !== lateInCall || options.rooms.length === 1,
+  );
+  // The crash picks among rooms that carry no webhook or leave fault (the rooms left), while there are any.
+  const crashRooms = free.length > 0 ? [...free] : [...options.rooms];
   const faults: ScheduledFault[] = [
     // The first creates meet a 429 burst, a 5xx burst and a create whose response is lost.
     { atMs: 0, fault: { kind: 'create-errors', status: 429, count: 2 + prng.int(3) } },
     { atMs: 0, fault: { kind: 'lose-create-response' } },
     { atMs: 0, fault: { kind: 'create-errors', status: ([500, 502, 503] as const)[prng.int(3)]!, count: 2 } },
     // Bot-matched faults are armed before the bots exist, so they meet the bots' media and leaves.
-    { atMs: 0, fault: { kind: 'late-in-call-webhooks', room: room() } },
-    { atMs: 0, fault: { kind: 'redeliver-after-done', room: room() } },
+    { atMs: 0, fault: { kind: 'late-in-call-webhooks', room: lateInCall } },
+    { atMs: 0, fault: { kind: 'redeliver-after-done', rooms: redeliverRooms } },
     {
       atMs: 0,
-      fault: { kind: 'fail-leave', room: room(), answer: { status: ([500, 502, 503] as const)[prng.int(3)]! } },
+      fault: { kind: 'fail-leave', room: leave5xx, answer: { status: ([500, 502, 503] as const)[prng.int(3)]! } },
     },
-    { atMs: 0, fault: { kind: 'fail-leave', room: room(), answer: { code: 'cannot_command_unstarted_bot' } } },
+    { atMs: 0, fault: { kind: 'fail-leave', room: leaveUnstarted, answer: { code: 'cannot_command_unstarted_bot' } } },
     { atMs: at(), fault: { kind: 'restart-temporal' } },
     { atMs: at(), fault: { kind: 'restart-receiver', downMs: 1000 + prng.int(4000) } },
   ];
@@ -110,7 +142,7 @@ export function chaosSchedule(options: ScheduleOptions): ScheduledFault[] {
   }
   for (let i = 0; i < options.botCrashes; i++) {
     const atMs = at();
-    faults.push({ atMs, fault: { kind: 'crash-recording-bot', pick: prng.int(1_000_000) } });
+    faults.push({ atMs, fault: { kind: 'crash-recording-bot', pick: prng.int(1_000_000), rooms: crashRooms } });
     // The replacement's create meets a 5xx burst and a lost response too.
     faults.push({ atMs, fault: { kind: 'create-errors', status: 503, count: 1 } });
     faults.push({ atMs, fault: { kind: 'lose-create-response' } });
@@ -141,7 +173,7 @@ export function describeFault(fault: ChaosFault): string {
     case 'lose-create-response':
       return 'next create succeeds but its response is lost';
     case 'crash-recording-bot':
-      return 'a recording bot goes fatal (bot_errored)';
+      return `a recording bot of ${fault.rooms.join(', ')} goes fatal (bot_errored)`;
     case 'media':
       return `media of ${fault.room}: the first ${fault.count} GET(s) of ${fault.file ? `its ${fault.file} files` : 'each file'} ${describeMediaFault(fault.fault)}`;
     case 'late-processing':
@@ -149,7 +181,7 @@ export function describeFault(fault: ChaosFault): string {
     case 'late-in-call-webhooks':
       return `in-call webhooks of ${fault.room} arrive after call_ended`;
     case 'redeliver-after-done':
-      return `an old in_call_recording webhook of ${fault.room} is redelivered after done`;
+      return `an old in_call_recording webhook is redelivered after done, in the first of ${fault.rooms.join(', ')} whose bot's was delivered`;
     case 'fail-leave':
       return `leave_call of ${fault.room} answers ${'status' in fault.answer ? fault.answer.status : fault.answer.code}`;
     case 'cancel-meeting-mid-start':
