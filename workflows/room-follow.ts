@@ -3,7 +3,7 @@
  * retrieved and reconciled. Once the room stops, the bot is asked to leave, and asked again while
  * it stays, until Recall says it is done: a room never completes with its bot still billing.
  */
-import { condition, log, metricMeter } from '@temporalio/workflow';
+import { condition, log, metricMeter, patched } from '@temporalio/workflow';
 import type { BotSnapshot } from '../activities';
 import { hasLeftCall, isTerminal, type TrackedBot } from './bot-tracker';
 import { failureMessage } from './failures';
@@ -44,15 +44,28 @@ function quietPeriod(room: Room, bot: TrackedBot): string {
   return bot.phase === 'in_call' ? 'in_call' : 'joining';
 }
 
-/** Webhooks can be lost: after this much quiet, the bot is retrieved and reconciled. */
-function quietMs(room: Room, bot: TrackedBot): number {
+/**
+ * Webhooks can be lost: after this much quiet, the bot is retrieved and reconciled. Each poll in a row
+ * that found nothing new doubles the wait before a call, up to the in-call period: a bot waiting an
+ * hour to be admitted is retrieved a dozen times, not 120, and a loaded Recall is not asked again and
+ * again about bots that are merely slow to join.
+ */
+function quietMs(room: Room, bot: TrackedBot, emptyPolls: number): number {
   const { policy, joinAt } = room.input;
   if (room.stopping) return policy.pollJoiningSeconds * 1000;
   if (bot.phase === 'pending' && joinAt) {
     return Math.max(Date.parse(joinAt) - Date.now(), 0) + policy.pollJoiningSeconds * 1000;
   }
-  return (bot.phase === 'in_call' ? policy.pollInCallSeconds : policy.pollJoiningSeconds) * 1000;
+  if (bot.phase === 'in_call') return policy.pollInCallSeconds * 1000;
+  const longest = Math.max(policy.pollJoiningSeconds, policy.pollInCallSeconds);
+  return Math.min(policy.pollJoiningSeconds * 2 ** emptyPolls, longest) * 1000;
 }
+
+/**
+ * Marks the runs whose polls back off (see quietMs). Asked only after a poll that found nothing, so a
+ * room that never needs one records no marker, and runs from before it keep polling at a fixed rate.
+ */
+export const POLL_BACKOFF = 'room-poll-backoff';
 
 /**
  * Asks the bot to leave (a scheduled bot not yet dispatched is deleted instead). A failed request is
@@ -126,6 +139,7 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
   const { policy } = room;
   const timer = new QuietTimer();
   let lastHeard = Date.now();
+  let emptyPolls = 0;
   let leaveRequests = 0;
   let nextLeaveAt: number | undefined;
   let armedFor: string | undefined;
@@ -145,7 +159,7 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
         nextLeaveAt = Date.now() + policy.leaveTimeoutSeconds * 1000;
         if (isTerminal(bot)) break;
       }
-      const quiet = quietMs(room, bot);
+      const quiet = quietMs(room, bot, emptyPolls);
       // A new quiet period (the bot got into the call): the timer armed for the old one would fire
       // for nothing; replacing it costs two events, firing five.
       const period = quietPeriod(room, bot);
@@ -158,9 +172,12 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
       await condition(() => room.changes !== seenChanges || timer.ticks !== seenTicks || room.stopping !== wasStopping);
       if (room.changes !== seenChanges) {
         lastHeard = Date.now();
+        emptyPolls = 0;
       } else if (Date.now() >= lastHeard + quiet) {
         await poll(room, bot);
         lastHeard = Date.now();
+        if (room.changes !== seenChanges) emptyPolls = 0;
+        else if (patched(POLL_BACKOFF)) emptyPolls++;
       }
     }
   } finally {

@@ -122,3 +122,38 @@ test('the receiver down for a while: deliveries are retried after it returns and
     'every delivery that failed while the receiver was down was retried until accepted',
   );
 });
+
+test('a bot kept in the waiting room with its webhooks lost: each empty poll doubles the wait, up to the in-call period', async () => {
+  const meeting = stack.emulator.createMeeting({
+    durationSeconds: 600,
+    waitingRoom: 'never_admit',
+    breakoutRooms: [roomSpec(1)],
+  });
+  const workflowId = 'meeting/poll-backoff';
+  const roomId = `${workflowId}/room/room-1`;
+  stack.emulator.faults.dropWebhooksFor({ metadata: { workflowId: roomId } });
+  const handle = await stack.startMeeting(
+    {
+      meetingUrl: meeting.url,
+      roomCount: 1,
+      // Recall's waiting room timeout of 400 s passes in 20 s at the emulator's time scale.
+      policy: { maxBotsPerRoom: 1, pollJoiningSeconds: 1, pollInCallSeconds: 6, waitingRoomTimeoutSeconds: 400 },
+    },
+    'poll-backoff',
+  );
+  const result = await handle.result();
+  stack.emulator.faults.reset();
+  assert.equal(result.rooms[0]?.outcome, 'failed');
+  assert.match(result.rooms[0]?.reason ?? '', /timeout_exceeded_waiting_room/);
+  const history = await stack.temporal.client.workflow.getHandle(roomId).fetchHistory();
+  const events = history.events ?? [];
+  const polls = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'retrieveBot');
+  const waits = events
+    .map((e) => e.timerStartedEventAttributes?.startToFireTimeout?.seconds)
+    .filter((s) => s !== undefined && s !== null)
+    .map(Number);
+  // The first poll finds the bot joining and waiting (a change); from then on every poll finds nothing.
+  assert.match(waits.join(', '), /^1, (1, )*2, 4, 6, 6\b/, `quiet waits: ${waits.join(', ')}`);
+  // At a fixed 1 s the 20 s in the waiting room would take about 20 polls.
+  assert.ok(polls.length < 10, `${polls.length} polls; quiet waits: ${waits.join(', ')}`);
+});
