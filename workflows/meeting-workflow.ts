@@ -25,7 +25,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { failureMessage } from './failures';
 import type { MeetingInput, MeetingResult, PlannedRoom, RoomOutcome, RoomResult } from '../src/contracts';
-import { MAX_ROOMS, recordingNoticeText, ROOM_OUTCOMES } from '../src/contracts';
+import { MAX_ROOMS, recordingNoticeText, ROOM_OUTCOMES } from '../src/contracts/meeting-constants';
 import { WORKFLOW_TASK_TIMEOUT } from '../src/contracts/task-timeout';
 import {
   MeetingKeySA,

@@ -1,15 +1,23 @@
 /** Input validation and room planning for the meeting workflow: pure, so unit-tested and replay-safe. */
 import type { z } from 'zod';
-import {
-  DEFAULT_TRANSCRIPT,
-  MeetingInputSchema,
-  PolicySchema,
-  RoomSpecSchema,
-  type PlannedRoom,
-  type RoomSpec,
-  type ValidMeetingInput,
-} from '../src/contracts';
+import type { PlannedRoom, RoomSpec, ValidMeetingInput } from '../src/contracts';
+import { DEFAULT_TRANSCRIPT } from '../src/contracts/meeting-constants';
+import type * as MeetingInputModule from '../src/contracts/meeting-input';
+import type * as PolicyModule from '../src/contracts/policy';
 import { firstIssue } from '../src/contracts/issue';
+
+/**
+ * The schemas, loaded when a meeting first validates or fills in defaults, not when the bundle
+ * loads. The SDK instantiates every module a workflow loads once per cached workflow: zod and the
+ * schemas are about 1.1 MB of heap in each, and rooms (20 per meeting) never validate.
+ */
+function schemas() {
+  /* eslint-disable @typescript-eslint/no-require-imports -- a lazy load, see above */
+  const { MeetingInputSchema, RoomSpecSchema } = require('../src/contracts/meeting-input') as typeof MeetingInputModule;
+  const { PolicySchema } = require('../src/contracts/policy') as typeof PolicyModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { MeetingInputSchema, RoomSpecSchema, PolicySchema };
+}
 
 export const INVALID_INPUT = 'InvalidInput';
 
@@ -22,12 +30,12 @@ export function describeIssue(error: z.ZodError, root = 'input'): string {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export function parseMeetingInput(raw: unknown): ParseResult<ValidMeetingInput> {
-  const parsed = MeetingInputSchema.safeParse(raw);
+  const parsed = schemas().MeetingInputSchema.safeParse(raw);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssue(parsed.error) };
 }
 
 export function parseRoomSpec(raw: unknown): ParseResult<RoomSpec> {
-  const parsed = RoomSpecSchema.safeParse(raw);
+  const parsed = schemas().RoomSpecSchema.safeParse(raw);
   return parsed.success
     ? { ok: true, value: parsed.data }
     : { ok: false, message: describeIssue(parsed.error, 'room') };
@@ -53,7 +61,7 @@ export function planRooms(input: ValidMeetingInput): PlannedRoom[] {
 }
 
 export function resolvePolicy(input: ValidMeetingInput) {
-  return input.policy ?? PolicySchema.parse({});
+  return input.policy ?? schemas().PolicySchema.parse({});
 }
 
 export function resolveTranscript(input: ValidMeetingInput) {

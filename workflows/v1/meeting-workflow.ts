@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { MeetingInput, MeetingResult, PlannedRoom, RoomOutcome, RoomResult } from '../../src/contracts';
-import { MAX_ROOMS, ROOM_OUTCOMES } from '../../src/contracts';
+import { MAX_ROOMS, ROOM_OUTCOMES } from '../../src/contracts/meeting-constants';
 import {
   MeetingKeySA,
   MeetingWorkflowIdSA,
