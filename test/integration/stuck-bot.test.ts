@@ -232,3 +232,59 @@ test(
     assert.deepEqual(await lateFollowUps(roomId, [stuck!.id, replacement.id]), []);
   },
 );
+
+test(
+  'a stuck bot across continue-as-new: every run keeps asking it to leave, and the room moves on only once it is gone',
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    const meetingKey = newMeetingKey();
+    const roomId = `meeting/${meetingKey}/room/room-1`;
+    const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
+    stack.emulator.faults.stuckBeforeCall({ metadata: { workflowId: roomId }, count: 1 }, { ignoreLeaves: 1000 });
+    // Polls every second and a short history bound: the room hands over every few dozen seconds.
+    const handle = await stack.startMeeting(
+      {
+        meetingUrl: meeting.url,
+        roomCount: 1,
+        policy: { ...POLICY, maxBotsPerRoom: 3, pollJoiningSeconds: 1, continueAsNewAfterEvents: 200 },
+      },
+      meetingKey,
+    );
+    const room = stack.temporal.client.workflow.getHandle(roomId);
+    const runIds = new Set<string>();
+    await waitFor(
+      'two hand-overs of the room after it began asking its bot to leave',
+      async () => {
+        const run = await room.describe().catch(() => undefined);
+        if (run && stack.emulator.audit.faultHits().some((h) => h.fault === 'leave_ignored')) runIds.add(run.runId);
+        return runIds.size >= 3;
+      },
+      180_000,
+    );
+    const [stuck] = botsOf(roomId);
+    assert.equal(botsOf(roomId).length, 1, 'no second bot while the first is live');
+    assert.equal(stuck!.liveUntil, undefined, 'the stuck bot is still live');
+
+    stack.emulator.faults.kickBot(stuck!.id, 'waiting_room');
+    const replacement = await waitFor(
+      'a replacement bot to record',
+      () => {
+        const bot = botsOf(roomId)[1];
+        return bot?.statuses.some((s) => s.code === 'in_call_recording') ? bot : undefined;
+      },
+      120_000,
+    );
+    meeting.end();
+    const result = await handle.result();
+
+    const bots = botsOf(roomId);
+    assert.equal(bots.length, 2);
+    assert.deepEqual(overlappingLiveBots(bots), [], 'never two live bots for the room');
+    assert.deepEqual(orphanBots(bots), []);
+    assert.equal(result.rooms[0]?.outcome, 'recorded', result.rooms[0]?.reason);
+    const runs = await historiesOfRuns(stack.temporal.client, roomId);
+    const askingRuns = runs.filter((events) => activityCount(events, 'leaveBot', stuck!.id) > 0);
+    assert.ok(askingRuns.length >= 2, `the leave requests went on across hand-overs (${askingRuns.length} runs asked)`);
+    assert.deepEqual(await lateFollowUps(roomId, [stuck!.id, replacement.id]), []);
+  },
+);
