@@ -40,8 +40,9 @@ export function createBotActivities(recall: RecallClient) {
   return {
     /**
      * Gets the room a bot: a live bot of the room that Recall already has (created by an attempt whose
-     * answer was lost, by the run before a reset, by an earlier run) is adopted; otherwise one is
-     * created. Retries reuse the idempotency key, so a lost answer within Recall's hour returns the
+     * answer was lost, by the run before a reset, by an earlier run) is adopted, and so is one the
+     * room's own run created that ended before the room heard of it (it has recordings to collect;
+     * the room then replaces it); otherwise one is created. Retries reuse the idempotency key, so a lost answer within Recall's hour returns the
      * same bot, and the listing finds it after that hour.
      */
     async createBot(input: CreateBotInput): Promise<CreatedBot> {
@@ -56,7 +57,10 @@ export function createBotActivities(recall: RecallClient) {
       return { botId: bot.id, adopted: false };
     },
 
-    /** A live bot of the room that the room does not know, after a create that was interrupted. */
+    /**
+     * After a create that was interrupted: a bot of the room that the room does not know, live or
+     * (with `createdByRun`) made by the room's own run in whatever state, so it is left and collected.
+     */
     async findLiveBot(input: FindBotInput): Promise<{ botId: string } | null> {
       const botId = await recallCall(() => liveBots.find(input, { signal: signal(), fresh: true }));
       return botId ? { botId } : null;

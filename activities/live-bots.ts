@@ -18,8 +18,13 @@ function startedAt(bot: Bot): number {
   return first ? Date.parse(first) : Infinity;
 }
 
+/** A bot found for a room: live ones first (they bill), then the newest. */
+function byPreference(a: Bot, b: Bot): number {
+  return Number(isLive(b)) - Number(isLive(a)) || startedAt(b) - startedAt(a);
+}
+
 /**
- * Finds a live bot of one room at Recall, by the metadata every bot is created with. Listing costs
+ * Finds a live bot of one room at Recall (or any bot the room's own run created, when asked), by the metadata every bot is created with. Listing costs
  * one request of Recall's list limit (60/min), so a worker shares one listing of a meeting's bots
  * between that meeting's rooms: creates of a 100-room meeting need a handful of listings, not a
  * hundred. A listing answers for a room only if it was taken after the room decided it needs a bot:
@@ -33,10 +38,11 @@ export class LiveBots {
   async find(input: FindBotInput, options: { signal: AbortSignal; fresh: boolean }): Promise<string | undefined> {
     const bots = await this.list(input.meetingWorkflowId, { ...options, notBefore: input.decidedAt });
     const known = new Set(input.knownBotIds);
-    const live = bots
-      .filter((b) => b.metadata.workflowId === input.workflowId && !known.has(b.id) && isLive(b))
-      .sort((a, b) => startedAt(b) - startedAt(a));
-    return live[0]?.id;
+    const ours = (b: Bot) => input.createdByRun !== undefined && b.metadata.roomRun === input.createdByRun;
+    const found = bots
+      .filter((b) => b.metadata.workflowId === input.workflowId && !known.has(b.id) && (isLive(b) || ours(b)))
+      .sort(byPreference);
+    return found[0]?.id;
   }
 
   private list(

@@ -29,6 +29,12 @@ export interface FindBotInput {
   knownBotIds: string[];
   /** When the room decided it needs a bot (epoch ms): only a listing taken since then can say there is none. */
   decidedAt: number;
+  /**
+   * The room's first run ID, which its bots carry as `roomRun` in their metadata: a bot of this room
+   * (through resets and continue-as-new) is found whatever its state, not only while live. After a
+   * create whose answer was lost, the bot it made may already have ended, with recordings to collect.
+   */
+  createdByRun?: string;
 }
 
 export interface BotSnapshot {

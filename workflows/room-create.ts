@@ -53,10 +53,12 @@ async function requestBot(room: Room, schedule: boolean, attempt: number) {
         workflowId: room.workflowId,
         meetingWorkflowId: input.meetingWorkflowId,
         roomKey: input.room.key,
+        roomRun: workflowInfo().firstExecutionRunId,
         attempt: String(attempt),
       },
       knownBotIds: room.memory.bots.map((b) => b.id),
       decidedAt: Date.now(),
+      createdByRun: workflowInfo().firstExecutionRunId,
       transcript: input.transcript,
       waitingRoomTimeoutSeconds: room.policy.waitingRoomTimeoutSeconds,
       nooneJoinedTimeoutSeconds: room.policy.nooneJoinedTimeoutSeconds,
@@ -68,7 +70,8 @@ async function requestBot(room: Room, schedule: boolean, attempt: number) {
 
 /**
  * After a create that was cancelled or failed, a bot may still exist (an answer lost on the way
- * back): look for a live bot of the room so it is left and collected rather than orphaned.
+ * back): look for it so it is left and collected rather than orphaned. It may have ended already (a
+ * crash, a kick) with recordings to collect, so the room's own bots are looked for in any state.
  */
 async function findOrphan(room: Room): Promise<string | undefined> {
   try {
@@ -77,6 +80,7 @@ async function findOrphan(room: Room): Promise<string | undefined> {
       meetingWorkflowId: room.input.meetingWorkflowId,
       knownBotIds: room.memory.bots.map((b) => b.id),
       decidedAt: Date.now(),
+      createdByRun: workflowInfo().firstExecutionRunId,
     });
     return found?.botId;
   } catch (err) {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { endMeetingSignal } from '../../src/contracts/messages';
 import { roomSpec, startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 let stack: Stack;
 before(async () => {
@@ -68,4 +70,60 @@ test('429, 507 and 5xx bursts on create: every room recorded, no duplicate bot',
       .filter((b) => b.metadata.workflowId === `${handle.workflowId}/room/room-${n}`);
     assert.equal(bots.length, 1, `room-${n} has one bot`);
   }
+});
+
+/**
+ * A create whose answer is lost, its bot records and crashes before the room hears of it, and the
+ * retry can get it back neither by the listing (Recall answers slowly: the bot has crashed by then,
+ * so it is not live) nor by the key (its hour has passed). `stopWhileCreating`: every retry fails, and
+ * the room is told to stop while it is still creating.
+ */
+async function lostCreateThenCrash(name: string, stopWhileCreating: boolean) {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 400, breakoutRooms: [roomSpec(1)] });
+  const roomId = `meeting/${name}/room/room-1`;
+  stack.emulator.faults.loseNextCreateResponses(1);
+  stack.emulator.faults.botFatal({ metadata: { workflowId: roomId }, count: 1 }, 'bot_errored', 'in_call_recording');
+  const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 1 }, name);
+  const lost = await waitFor('the bot whose create answer is lost', () =>
+    stack.emulator.audit.bots().find((b) => b.metadata.workflowId === roomId),
+  );
+  stack.emulator.faults.slowResponses(4000);
+  stack.emulator.faults.expireIdempotencyKeys();
+  if (stopWhileCreating) stack.emulator.faults.failNextCreates(100, 503);
+  await waitFor('the bot to record and crash', () =>
+    stack.emulator.audit.bots().find((b) => b.id === lost.id && b.statuses.some((s) => s.code === 'fatal')),
+  );
+  if (stopWhileCreating) {
+    await waitFor('a retried create to fail', () => createRequests().some((r) => r.status === 503));
+    await handle.signal(endMeetingSignal, { reason: 'workshop over' });
+  }
+  stack.emulator.faults.slowResponses(0);
+  const result = await handle.result();
+  stack.emulator.faults.reset();
+  const room = result.rooms[0];
+  assert.equal(room?.bots[0]?.id, lost.id, 'the room follows the bot it never got an answer for');
+  assert.ok(
+    room?.artifacts.some((a) => a.kind === 'video' && a.botId === lost.id),
+    `its recording is collected: ${JSON.stringify(room?.artifacts.map((a) => a.kind))}, ${room?.outcome}: ${room?.reason}`,
+  );
+  return { room, bots: stack.emulator.audit.bots().filter((b) => b.metadata.workflowId === roomId) };
+}
+
+test('a lost create answer whose bot crashes before the retry: the retry adopts it, the room replaces it and collects both', async () => {
+  const { room, bots } = await lostCreateThenCrash('lost-create-crashed', false);
+  assert.equal(bots.length, 2, 'the crashed bot and its replacement');
+  assert.deepEqual(
+    room?.bots.map((b) => b.id),
+    bots.map((b) => b.id),
+  );
+  assert.ok(room?.outcome === 'recorded' || room?.outcome === 'partial', `${room?.outcome}: ${room?.reason}`);
+});
+
+test('a lost create answer whose bot crashes, then the room stops while still creating: it adopts and collects the bot', async () => {
+  const { room, bots } = await lostCreateThenCrash('lost-create-crashed-stopped', true);
+  assert.deepEqual(
+    room?.bots.map((b) => b.id),
+    bots.map((b) => b.id),
+  );
+  assert.equal(bots.length, 1, 'no second bot');
 });
