@@ -7,7 +7,7 @@
 import { log } from '@temporalio/workflow';
 import type { BotCollection } from '../activities';
 import type { RoomOutcome, RoomResult } from '../src/contracts';
-import { hasRecorded, reachedCall } from './bot-tracker';
+import { hasRecorded, reachedCall, type TrackedBot } from './bot-tracker';
 import { failureMessage } from './failures';
 import type { Room } from './room';
 import { collectCalls, durableStoreCalls, storeCalls } from './room-activities';
@@ -57,12 +57,26 @@ const UNPLACED =
   'no bot of this room was seen entering a breakout room (Recall sent no breakout event for it, and none was asked for by id): anything it recorded may be of the main room';
 
 /**
- * Whether the room's recording is known to come from a breakout room: a bot was seen entering one, or
- * was sent to one by id. Breakout events are not in Recall's documented list, so their absence is
- * only a warning, never a failure: a host who moves bots by name may still have placed them.
+ * Whether what a bot recorded is known to come from a breakout room: it was seen entering one, or was
+ * sent to one by id. Breakout events are not in Recall's documented list, so their absence is only a
+ * warning, never a failure: a host who moves bots by name may still have placed them.
  */
-function placedInBreakoutRoom(room: Room): boolean {
-  return room.memory.learnedRoomId !== undefined || room.memory.bots.some((b) => b.enteredRoom !== null);
+function placed(bot: TrackedBot): boolean {
+  return bot.enteredRoom !== null || bot.askedRoomId !== undefined;
+}
+
+/**
+ * The warning for bots in the call that were never known to be in a breakout room. Their recordings
+ * are kept (nothing recorded is dropped) but may be of the main room: one that crashed before the
+ * host moved it, while its replacement did reach the room, must not pass for the room's.
+ */
+function unplacedWarning(bots: TrackedBot[]): string | undefined {
+  const inCall = bots.filter((b) => !b.deleted && (hasRecorded(b) || reachedCall(b)));
+  const unplaced = inCall.filter((b) => !placed(b));
+  if (unplaced.length === 0) return undefined;
+  if (unplaced.length === inCall.length) return UNPLACED;
+  const ids = unplaced.map((b) => b.id).join(', ');
+  return `bot ${ids} was not seen entering a breakout room: what it recorded may be of the main room`;
 }
 
 function outcomeOf(room: Room, recorded: boolean, complete: boolean): RoomOutcome {
@@ -87,7 +101,7 @@ export async function collectAndReport(room: Room): Promise<RoomResult> {
     ...(recorded && !hasVideo && !missing.some((m) => m.kind === 'video') ? ['no video was recorded'] : []),
   ];
   const lead = failReason ?? stopReason ?? finishedReason ?? (recorded ? 'recorded' : 'no recording');
-  const unplaced = (recorded || bots.some(reachedCall)) && !placedInBreakoutRoom(room);
+  const warnings = [placementWarning, unplacedWarning(bots)].filter((w) => w !== undefined);
   const result: RoomResult = {
     key: room.input.room.key,
     name: room.input.room.name,
@@ -102,7 +116,7 @@ export async function collectAndReport(room: Room): Promise<RoomResult> {
     gaps,
     recordingNotices: room.memory.recordingNotices,
     timeline: room.memory.timeline,
-    ...(placementWarning || unplaced ? { placementWarning: placementWarning ?? UNPLACED } : {}),
+    ...(warnings.length > 0 ? { placementWarning: warnings.join('; ') } : {}),
   };
   await writeManifest(room, result);
   return result;

@@ -47,6 +47,41 @@ for (const mode of MODES) {
       }
     });
 
+    test('a bot that crashes recording the main room before the host moves it: kept, and said to be maybe of the main room', async () => {
+      const meeting = stack.emulator.createMeeting({
+        durationSeconds: 300,
+        // Someone in the main room, so a bot records there before the host moves it.
+        mainRoom: [{ name: 'Host', isHost: true, lines: ['welcome everyone'] }],
+        breakoutRooms: [roomSpec(1)],
+      });
+      const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 1 });
+      const roomId = `${handle.workflowId}/room/room-1`;
+      stack.emulator.faults.botFatal(
+        { metadata: { workflowId: roomId }, count: 1 },
+        'bot_errored',
+        'in_call_recording',
+      );
+      const result = await handle.result();
+      stack.emulator.faults.reset();
+      const room = result.rooms[0]!;
+      const [crashed, replacement] = botsOf(roomId);
+      assert.deepEqual(roomsEntered(crashed!), [], 'the first bot crashed in the main room');
+      assert.deepEqual(roomsEntered(replacement!), ['Room 1']);
+      assert.ok(
+        room.artifacts.some((a) => a.kind === 'video' && a.botId === crashed!.id),
+        'what the first bot recorded is kept',
+      );
+      if (mode === 'none')
+        assert.match(room.placementWarning ?? '', /no bot of this room was seen entering a breakout room/);
+      else
+        assert.match(
+          room.placementWarning ?? '',
+          new RegExp(
+            `bot ${crashed!.id} was not seen entering a breakout room: what it recorded may be of the main room`,
+          ),
+        );
+    });
+
     test('a kicked bot is replaced in the planned room', async () => {
       const meeting = stack.emulator.createMeeting({ durationSeconds: 400, breakoutRooms: [roomSpec(1), roomSpec(2)] });
       const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 2 });
