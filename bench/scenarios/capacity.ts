@@ -178,8 +178,8 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
           name: 'worker peak RSS',
           value: round(peakGiB, 2),
           unit: 'GiB',
-          goal: '<= 1.5',
-          met: peakGiB <= 1.5,
+          goal: '<= 1.0',
+          met: peakGiB <= 1.0,
           note: atPeak
             ? `at the peak sample: main heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, workflow thread${threads.length === 1 ? '' : 's'} heap used ${gib(sum(threads, 'heapUsed'))} of ${gib(sum(threads, 'heapTotal'))} GiB, external ${gib(atPeak.external + sum(threads, 'external'))} (array buffers ${gib(atPeak.arrayBuffers + sum(threads, 'arrayBuffers'))}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external - sum(threads, 'heapTotal') - sum(threads, 'external'))} GiB; peaks over the run: main heap used ${peakOf(main, 'heapUsed')} / total ${peakOf(main, 'heapTotal')}, workflow thread heap used ${peakOf(workflowThreads, 'heapUsed')} / total ${peakOf(workflowThreads, 'heapTotal')}, external ${peakOf(main, 'external')} GiB; heap limits: main ${peakOf(main, 'limit')}, workflow thread ${peakOf(workflowThreads, 'limit')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? productionNodeOptions()) || 'none'}${
                 options.workerEnv
@@ -195,8 +195,8 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
           name: 'history events per happy room (median)',
           value: events,
           unit: 'events',
-          goal: '<= 60',
-          met: events <= 60,
+          goal: '<= 45',
+          met: events <= 45,
           note: typical
             ? `typical room: ${Object.entries(typical.byType)
                 .sort((a, b) => b[1] - a[1])
