@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -219,6 +219,14 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
       await Promise.allSettled([...allProcesses.map((p) => p.stop(3000)), server.stop()]);
       await connection.close().catch(() => undefined);
       await emulator.close();
+      if (process.env.BENCH_KEEP_DIR) {
+        // For a post-mortem: the SQLite file (`temporal server start-dev --db-filename`) and each process's output.
+        await Promise.all(
+          allProcesses.map((p) => writeFile(join(workDir, `${p.name}-${p.child.pid}.log`), p.output.join(''))),
+        );
+        console.log(`kept ${workDir}`);
+        return;
+      }
       await rm(workDir, { recursive: true, force: true });
     },
   };
