@@ -72,6 +72,8 @@ export interface TrackedBot {
   noticeRooms?: string[];
   /** Why the room gave up on the bot and made it leave although the room goes on (it never got into the call). */
   abandoned?: string;
+  /** Leave requests the bot was sent, across continue-as-new: it counts as not leaving once, not once per run. */
+  leaveRequests?: number;
 }
 
 export function newTrackedBot(id: string, attempt: number): TrackedBot {

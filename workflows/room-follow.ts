@@ -67,6 +67,9 @@ function quietMs(room: Room, bot: TrackedBot, emptyPolls: number): number {
  */
 export const POLL_BACKOFF = 'room-poll-backoff';
 
+/** Marks the runs that carry on a bot's count of leave requests from the run before (see follow). */
+export const LEAVE_COUNT_CARRIED = 'room-leave-count-carried';
+
 /**
  * Asks the bot to leave (a scheduled bot not yet dispatched is deleted instead). A failed request is
  * logged: the caller asks again after the leave timeout, for as long as the bot stays.
@@ -140,7 +143,8 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
   const timer = new QuietTimer();
   let lastHeard = Date.now();
   let emptyPolls = 0;
-  let leaveRequests = 0;
+  // A run continued while the bot was being asked to leave goes on counting (only such runs ask the patch).
+  let leaveRequests = bot.leaveRequests && patched(LEAVE_COUNT_CARRIED) ? bot.leaveRequests : 0;
   let nextLeaveAt: number | undefined;
   let armedFor: string | undefined;
   try {
@@ -155,7 +159,8 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
       await postNotice(room, bot);
       const leaving = room.stopping || bot.abandoned !== undefined;
       if (leaving && !hasLeftCall(bot) && (nextLeaveAt === undefined || Date.now() >= nextLeaveAt)) {
-        await askToLeave(room, bot, ++leaveRequests);
+        bot.leaveRequests = ++leaveRequests;
+        await askToLeave(room, bot, leaveRequests);
         nextLeaveAt = Date.now() + policy.leaveTimeoutSeconds * 1000;
         if (isTerminal(bot)) break;
       }

@@ -56,6 +56,13 @@ function shouldReplace(room: Room): boolean {
   return true;
 }
 
+/** Marks the rooms that, out of bots, give up without a last backoff. */
+export const GIVE_UP_WITHOUT_BACKOFF = 'room-give-up-without-backoff';
+
+function giveUp(room: Room): void {
+  room.memory.failReason = `gave up after ${room.memory.bots.length} bots: ${describeEnd(room.current)}`;
+}
+
 /** Bots one after another until the room stops, finishes, fails or runs out of its budget. */
 async function runBots(room: Room): Promise<void> {
   const { policy, endBy } = room.input;
@@ -64,16 +71,16 @@ async function runBots(room: Room): Promise<void> {
     const live = room.current && !isTerminal(room.current) ? room.current : undefined;
     if (live) await follow(room, live);
     if (!shouldReplace(room)) return;
+    const spent = room.memory.bots.length >= policy.maxBotsPerRoom;
+    // Rooms since this patch give up at once; before it, they waited out one backoff first.
+    if (spent && patched(GIVE_UP_WITHOUT_BACKOFF)) return giveUp(room);
     if (room.current) {
       room.setState('backoff');
       const delay = backoffSeconds(room.current.attempt, policy.backoffInitialSeconds, policy.backoffMaxSeconds);
       await condition(() => room.stopping, delay * 1000);
       if (room.stopping) return;
     }
-    if (room.memory.bots.length >= policy.maxBotsPerRoom) {
-      room.memory.failReason = `gave up after ${room.memory.bots.length} bots: ${describeEnd(room.current)}`;
-      return;
-    }
+    if (spent) return giveUp(room);
     if (endBy && Date.now() >= Date.parse(endBy)) {
       room.stop('endBy reached');
       return;

@@ -287,6 +287,14 @@ test(
     const runs = await historiesOfRuns(stack.temporal.client, roomId);
     const askingRuns = runs.filter((events) => activityCount(events, 'leaveBot', stuck!.id) > 0);
     assert.ok(askingRuns.length >= 2, `the leave requests went on across hand-overs (${askingRuns.length} runs asked)`);
+    // The count of leave requests goes on across hand-overs: once not_leaving, a new run does not say leaving again.
+    const states = runs.flat().flatMap((e) => {
+      const field = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.BreakoutRoomState;
+      return field?.data ? [JSON.parse(Buffer.from(field.data).toString('utf8')) as string] : [];
+    });
+    const firstNotLeaving = states.indexOf('not_leaving');
+    assert.ok(firstNotLeaving >= 0, `the room said not_leaving: ${states.join(' → ')}`);
+    assert.ok(!states.slice(firstNotLeaving).includes('leaving'), `states: ${states.join(' → ')}`);
     assert.deepEqual(await lateFollowUps(roomId, [stuck!.id, replacement.id]), []);
   },
 );
