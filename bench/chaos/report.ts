@@ -4,6 +4,8 @@ import type { ChaosOutcome } from './scenario';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? 'never (a violation)' : `${(ms / 1000).toFixed(1)} s`);
 const selfExits = (o: ChaosOutcome, kind: string) => o.selfExits.filter((e) => e.process === kind).length;
+const struck = (o: ChaosOutcome) => o.faultChecks.filter((c) => c.problem === undefined && !c.notExercised);
+const notExercised = (o: ChaosOutcome) => o.faultChecks.filter((c) => c.notExercised !== undefined);
 
 export function chaosTable(outcome: ChaosOutcome): string {
   const { report, config } = outcome;
@@ -32,10 +34,8 @@ export function chaosTable(outcome: ChaosOutcome): string {
     ['receiver self-exits', selfExits(outcome, 'receiver')],
     ['Temporal server self-exits', selfExits(outcome, 'temporal')],
     ['starts retried (not exits: the process never ran)', outcome.startFailures.length],
-    [
-      'faults that struck',
-      `${outcome.faultChecks.filter((c) => c.problem === undefined).length} of ${outcome.faultChecks.length}`,
-    ],
+    ['faults that struck', `${struck(outcome).length} of ${outcome.faultChecks.length}`],
+    ['faults not exercised (nothing met them: not violations, not proof)', notExercised(outcome).length],
     ...outcome.recoveries.map((r, i): [string, string] => [`recovery ${i + 1}`, `${seconds(r.ms)}  (${r.fault})`]),
     ['run took', `${outcome.seconds} s`],
   ];
@@ -44,9 +44,9 @@ export function chaosTable(outcome: ChaosOutcome): string {
     'Timeline:',
     ...outcome.timeline.map((t) => `  ${t}`),
   ];
-  const missed = outcome.faultChecks.filter((c) => c.problem !== undefined);
-  if (missed.length === 0)
+  if (struck(outcome).length === outcome.faultChecks.length)
     lines.push(`All ${outcome.faultChecks.length} scheduled faults struck (from the emulator's audit).`);
+  for (const c of notExercised(outcome)) lines.push(`Not exercised: ${c.fault}: ${c.notExercised}`);
   lines.push(
     outcome.violations.length === 0
       ? 'Every invariant held.'
@@ -87,4 +87,16 @@ export function seedsTable(outcomes: ChaosOutcome[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The faults no seed could exercise (not violations, so not in the table), one line per seed that had any. */
+export function notExercisedLines(outcomes: ChaosOutcome[]): string[] {
+  return outcomes
+    .filter((o) => notExercised(o).length > 0)
+    .map(
+      (o) =>
+        `seed ${o.config.seed}: not exercised: ${notExercised(o)
+          .map((c) => `${c.fault} (${c.notExercised})`)
+          .join('; ')}`,
+    );
 }

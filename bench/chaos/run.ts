@@ -8,7 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { chaosTable, seedsTable } from './report';
+import { chaosTable, notExercisedLines, seedsTable } from './report';
 import { runChaos, type ChaosOutcome } from './scenario';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     await writeFile('data/bench/chaos.json', `${JSON.stringify(outcomes, null, 2)}\n`);
   }
   console.log(`\nChaos over ${seeds.length} seed(s):\n${seedsTable(outcomes)}`);
+  const unexercised = notExercisedLines(outcomes);
+  console.log(unexercised.length === 0 ? 'Every scheduled fault was exercised.' : unexercised.join('\n'));
   if (outcomes.some((o) => o.violations.length > 0)) process.exitCode = 1;
 }
 

@@ -14,7 +14,7 @@ import { checkInvariants, type InvariantReport, type Violation } from '../suppor
 import { benchMeetingSpec } from '../support/meeting-spec';
 import { startProcessStack, type ProcessStack } from '../support/process-stack';
 import { msUntilAllAnswer, openWorkflows } from '../support/recovery';
-import { confirmEmulatorFaults, type FaultCheck } from './confirm';
+import { confirmEmulatorFaults, unmetCreateFaults, type FaultCheck } from './confirm';
 import { cancelMidStart, resetRoom, terminateAndRestart, type Confirm } from './disruptions';
 import { meetingReports, roomIdOf, settleRun, startRun, type ChaosMeeting } from './meetings';
 import { redeliveryTarget } from './redelivery';
@@ -80,6 +80,12 @@ const REDELIVERY_POLL_MS = 250;
 /** A crash with no recording bot to pick is tried again this often, this many times. */
 const CRASH_RETRY_MS = 500;
 const CRASH_TRIES = 40;
+/**
+ * Before endMeeting, a crashed room still without its replacement has this long to meet the create
+ * faults armed for it (a 5xx puts its create into a retry backoff the end would otherwise cancel).
+ */
+const REPLACEMENT_CREATE_WAIT_MS = 30_000;
+const REPLACEMENT_POLL_MS = 250;
 
 export async function runChaos(
   config: ChaosConfig,
@@ -113,7 +119,9 @@ export async function runChaos(
     });
 
     // The emulated meetings outlast the product's end and the orphan bound: only the product ends bots.
-    const emulatedSeconds = (config.meetingSeconds + LEAVE_BOUND_MS / 1000 + RESULT_GRACE_MS / 1000) * config.timeScale;
+    const emulatedSeconds =
+      (config.meetingSeconds + (REPLACEMENT_CREATE_WAIT_MS + LEAVE_BOUND_MS + RESULT_GRACE_MS) / 1000) *
+      config.timeScale;
     const roles: ChaosMeeting['role'][] = [
       ...Array.from({ length: config.meetings }, () => 'recoverable' as const),
       ...config.disruptions,
@@ -159,13 +167,17 @@ export async function runChaos(
 
     // Bot-matched and counted faults are armed before any bot exists (the redelivery once a room can take it).
     const faults = stack.emulator.faults;
+    /** When each counted create fault was armed: its confirmation looks for creates made after that. */
+    const armedAt = new Map<ChaosFault, number>();
     const arm = (fault: ChaosFault): boolean => {
       const match = (room: string) => ({ metadata: { workflowId: room } });
       switch (fault.kind) {
         case 'create-errors':
+          armedAt.set(fault, Date.now());
           faults.failNextCreates(fault.count, fault.status, 1);
           return true;
         case 'lose-create-response':
+          armedAt.set(fault, Date.now());
           faults.loseNextCreateResponses(1);
           return true;
         case 'media':
@@ -235,7 +247,8 @@ export async function runChaos(
 
     /** The room the redelivery was armed on, once it was: no crash picks it, as it picks no crashed bot's room. */
     let redeliveryRoom: string | undefined;
-    const crashedRooms = new Set<string>();
+    /** Each crashed bot's room, and when it crashed. */
+    const crashedRooms = new Map<string, number>();
     /**
      * Arms the redelivery on the first of its rooms whose live bot holds a delivered in_call_recording
      * (`redelivery.ts`), waiting for it until the meetings are ended; if none ever does, the fault stays
@@ -271,7 +284,7 @@ export async function runChaos(
           .filter((b) => b.statuses.at(-1)?.code === 'in_call_recording');
         const victim = recording[fault.pick % Math.max(recording.length, 1)];
         if (victim) {
-          crashedRooms.add(victim.metadata.workflowId!);
+          crashedRooms.set(victim.metadata.workflowId!, Date.now());
           faults.crashBot(victim.id, 'bot_errored');
           note(`  victim: ${victim.metadata.workflowId} bot ${victim.id}`);
           processChecks.push({
@@ -288,6 +301,57 @@ export async function runChaos(
         fault: what,
         problem: `no bot was recording for ${(CRASH_TRIES * CRASH_RETRY_MS) / 1000} s`,
       });
+    };
+
+    /** A crashed room whose run is still open and has had no bot created since the crash: its replacement is coming. */
+    const awaitingReplacement = async (): Promise<string | undefined> => {
+      for (const [room, crashedAt] of crashedRooms) {
+        const replaced = stack.emulator.audit
+          .bots()
+          .some((b) => b.metadata.workflowId === room && b.createdAt > crashedAt);
+        if (replaced) continue;
+        const open = await stack.client.workflow
+          .getHandle(room)
+          .describe()
+          .then((d) => d.status.name === 'RUNNING')
+          // Not known (the server is slow to answer): keep waiting, within the bound.
+          .catch(() => true);
+        if (open) return room;
+      }
+      return undefined;
+    };
+    /**
+     * The create faults armed with a crash are for its replacement, whose create may still be in a
+     * retry backoff (or not yet decided, after process kills) when the meetings are due to end:
+     * endMeeting would cancel it, and the faults would find no create to meet. So the end waits,
+     * bounded and noted in the timeline, while faults wait and a crashed room still awaits its
+     * replacement.
+     */
+    const awaitReplacementCreates = async (): Promise<void> => {
+      const scheduled = schedule.map((s) => s.fault);
+      const unmet = () => unmetCreateFaults(scheduled, stack.emulator.audit, armedAt);
+      const waiting = unmet();
+      if (waiting === 0) return;
+      const from = Date.now();
+      let room = await awaitingReplacement();
+      if (room === undefined) {
+        note(`  ${waiting} armed create fault(s) not met, and no crashed room awaits its replacement: no wait`);
+        return;
+      }
+      note(`  ${waiting} armed create fault(s) not met; waiting for the replacement in ${room}`);
+      while (unmet() > 0 && room !== undefined && Date.now() - from < REPLACEMENT_CREATE_WAIT_MS) {
+        await delay(REPLACEMENT_POLL_MS);
+        room = await awaitingReplacement();
+      }
+      const waited = `${((Date.now() - from) / 1000).toFixed(1)} s`;
+      const left = unmet();
+      note(
+        left === 0
+          ? `  every armed create fault met after ${waited}`
+          : room === undefined
+            ? `  ${left} armed create fault(s) still not met after ${waited}: no crashed room awaits its replacement any more`
+            : `  ${left} armed create fault(s) still not met after the ${REPLACEMENT_CREATE_WAIT_MS / 1000} s bound (${room} still without its replacement)`,
+      );
     };
 
     const apply = (fault: ChaosFault): void => {
@@ -359,6 +423,7 @@ export async function runChaos(
     const endAt = startedAt + config.meetingSeconds * 1000;
     if (endAt > Date.now()) await delay(endAt - Date.now());
     await settleBackground();
+    await awaitReplacementCreates();
     note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: endMeeting to every open meeting`);
     for (const meeting of meetings.filter((m) => m.runs.length > 0)) {
       const handle = stack.client.workflow.getHandle(meeting.workflowId, meeting.runs.at(-1)!.runId);
@@ -390,6 +455,7 @@ export async function runChaos(
         schedule.map((s) => s.fault),
         stack.emulator.audit,
         config.webhookFaultRate,
+        armedAt,
       ),
       ...processChecks,
       ...disruptionChecks.map((d) => ({ fault: d.fault, problem: d.confirm() })),
