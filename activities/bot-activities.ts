@@ -42,8 +42,8 @@ export function createBotActivities(recall: RecallClient) {
      * Gets the room a bot: a live bot of the room that Recall already has (created by an attempt whose
      * answer was lost, by the run before a reset, by an earlier run) is adopted, and so is one the
      * room's own run created that ended before the room heard of it (it has recordings to collect;
-     * the room then replaces it); otherwise one is created. Retries reuse the idempotency key, so a lost answer within Recall's hour returns the
-     * same bot, and the listing finds it after that hour.
+     * the room then replaces it); otherwise one is created. Retries reuse the idempotency key, so a
+     * lost answer within Recall's hour returns the same bot, and the listing finds it after that hour.
      */
     async createBot(input: CreateBotInput): Promise<CreatedBot> {
       const fresh = Context.current().info.attempt > 1;

@@ -24,11 +24,12 @@ function byPreference(a: Bot, b: Bot): number {
 }
 
 /**
- * Finds a live bot of one room at Recall (or any bot the room's own run created, when asked), by the metadata every bot is created with. Listing costs
- * one request of Recall's list limit (60/min), so a worker shares one listing of a meeting's bots
- * between that meeting's rooms: creates of a 100-room meeting need a handful of listings, not a
- * hundred. A listing answers for a room only if it was taken after the room decided it needs a bot:
- * every bot the room could have lost track of (a reset, an earlier run) was created before that.
+ * Finds a live bot of one room at Recall (or any bot the room's own run created, when asked), by the
+ * metadata every bot is created with. Listing costs one request of Recall's list limit (60/min), so a
+ * worker shares one listing of a meeting's bots between that meeting's rooms: creates of a 100-room
+ * meeting need a handful of listings, not a hundred. A listing answers for a room only if it was
+ * taken after the room decided it needs a bot: every bot the room could have lost track of (a reset,
+ * an earlier run) was created before that.
  */
 export class LiveBots {
   private readonly listings = new Map<string, { at: number; bots: Promise<Bot[]> }>();

@@ -5,10 +5,10 @@
  *
  * Unlike its rooms, the meeting never continues as new. Its history grows with its rooms (and with
  * operators' signals), not with time or webhooks: about 20 events a room (start, result, stop
- * signal, progress), so at most ~2,000 for `MAX_ROOMS`, far from Temporal's limits. And a hand-over would end the run that is the rooms'
- * parent: Temporal applies the parent close policy on continue-as-new too (temporalio/temporal#373),
- * so every room would be cancelled, i.e. stopped, and a later terminate of the new run would no
- * longer reach the rooms at all.
+ * signal, progress), so at most ~2,000 for `MAX_ROOMS`, far from Temporal's limits. And a hand-over
+ * would end the run that is the rooms' parent: Temporal applies the parent close policy on
+ * continue-as-new too (temporalio/temporal#373), so every room would be cancelled, i.e. stopped, and
+ * a later terminate of the new run would no longer reach the rooms at all.
  */
 import {
   allHandlersFinished,
