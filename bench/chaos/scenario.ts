@@ -18,6 +18,7 @@ import { confirmEmulatorFaults, unmetCreateFaults, type FaultCheck } from './con
 import { cancelMidStart, resetRoom, terminateAndRestart, type Confirm } from './disruptions';
 import { meetingReports, roomIdOf, settleRun, startRun, type ChaosMeeting } from './meetings';
 import { redeliveryTarget } from './redelivery';
+import { awaitReplacementCreates, describeReplacementWait } from './replacement';
 import { chaosSchedule, describeFault, type ChaosFault, type Disruption } from './schedule';
 import { Supervisor, type SelfExit } from './supervisor';
 
@@ -80,10 +81,7 @@ const REDELIVERY_POLL_MS = 250;
 /** A crash with no recording bot to pick is tried again this often, this many times. */
 const CRASH_RETRY_MS = 500;
 const CRASH_TRIES = 40;
-/**
- * Before endMeeting, a crashed room still without its replacement has this long to meet the create
- * faults armed for it (a 5xx puts its create into a retry backoff the end would otherwise cancel).
- */
+/** How long the end waits for a crashed room's replacement to meet its create faults (`replacement.ts`). */
 const REPLACEMENT_CREATE_WAIT_MS = 30_000;
 const REPLACEMENT_POLL_MS = 250;
 
@@ -303,57 +301,6 @@ export async function runChaos(
       });
     };
 
-    /** A crashed room whose run is still open and has had no bot created since the crash: its replacement is coming. */
-    const awaitingReplacement = async (): Promise<string | undefined> => {
-      for (const [room, crashedAt] of crashedRooms) {
-        const replaced = stack.emulator.audit
-          .bots()
-          .some((b) => b.metadata.workflowId === room && b.createdAt > crashedAt);
-        if (replaced) continue;
-        const open = await stack.client.workflow
-          .getHandle(room)
-          .describe()
-          .then((d) => d.status.name === 'RUNNING')
-          // Not known (the server is slow to answer): keep waiting, within the bound.
-          .catch(() => true);
-        if (open) return room;
-      }
-      return undefined;
-    };
-    /**
-     * The create faults armed with a crash are for its replacement, whose create may still be in a
-     * retry backoff (or not yet decided, after process kills) when the meetings are due to end:
-     * endMeeting would cancel it, and the faults would find no create to meet. So the end waits,
-     * bounded and noted in the timeline, while faults wait and a crashed room still awaits its
-     * replacement.
-     */
-    const awaitReplacementCreates = async (): Promise<void> => {
-      const scheduled = schedule.map((s) => s.fault);
-      const unmet = () => unmetCreateFaults(scheduled, stack.emulator.audit, armedAt);
-      const waiting = unmet();
-      if (waiting === 0) return;
-      const from = Date.now();
-      let room = await awaitingReplacement();
-      if (room === undefined) {
-        note(`  ${waiting} armed create fault(s) not met, and no crashed room awaits its replacement: no wait`);
-        return;
-      }
-      note(`  ${waiting} armed create fault(s) not met; waiting for the replacement in ${room}`);
-      while (unmet() > 0 && room !== undefined && Date.now() - from < REPLACEMENT_CREATE_WAIT_MS) {
-        await delay(REPLACEMENT_POLL_MS);
-        room = await awaitingReplacement();
-      }
-      const waited = `${((Date.now() - from) / 1000).toFixed(1)} s`;
-      const left = unmet();
-      note(
-        left === 0
-          ? `  every armed create fault met after ${waited}`
-          : room === undefined
-            ? `  ${left} armed create fault(s) still not met after ${waited}: no crashed room awaits its replacement any more`
-            : `  ${left} armed create fault(s) still not met after the ${REPLACEMENT_CREATE_WAIT_MS / 1000} s bound (${room} still without its replacement)`,
-      );
-    };
-
     const apply = (fault: ChaosFault): void => {
       const what = describeFault(fault);
       switch (fault.kind) {
@@ -423,7 +370,27 @@ export async function runChaos(
     const endAt = startedAt + config.meetingSeconds * 1000;
     if (endAt > Date.now()) await delay(endAt - Date.now());
     await settleBackground();
-    await awaitReplacementCreates();
+    const scheduled = schedule.map((s) => s.fault);
+    const unmet = () => unmetCreateFaults(scheduled, stack.emulator.audit, armedAt);
+    const unmetAtEnd = unmet();
+    const waited = describeReplacementWait(
+      await awaitReplacementCreates({
+        audit: stack.emulator.audit,
+        crashedRooms,
+        isOpen: (room) =>
+          stack.client.workflow
+            .getHandle(room)
+            .describe()
+            .then((d) => d.status.name === 'RUNNING')
+            // Not known (the server is slow to answer): keep waiting, within the bound.
+            .catch(() => true),
+        unmet,
+        boundMs: REPLACEMENT_CREATE_WAIT_MS,
+        pollMs: REPLACEMENT_POLL_MS,
+      }),
+      unmetAtEnd,
+    );
+    if (waited) note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${waited}`);
     note(`t+${((Date.now() - startedAt) / 1000).toFixed(1)} s: endMeeting to every open meeting`);
     for (const meeting of meetings.filter((m) => m.runs.length > 0)) {
       const handle = stack.client.workflow.getHandle(meeting.workflowId, meeting.runs.at(-1)!.runId);
