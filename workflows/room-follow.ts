@@ -152,13 +152,13 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
       await handOverIfDue(room);
       if (!room.stopping && policy.leaveWhenRoomCloses && bot.leftBreakout) room.stop('breakout room closed');
       const giveUpAt = givesUpAt(room, bot);
-      if (!bot.abandoned && giveUpAt !== undefined && Date.now() >= giveUpAt) {
+      if (!bot.abandoned && giveUpAt !== undefined && timer.now() >= giveUpAt) {
         bot.abandoned = `bot ${bot.id} was still ${bot.phase} after ${Math.round((Date.now() - Date.parse(bot.trackedAt!)) / 1000)} s`;
         log.warn('bot never got into the call; making it leave', { botId: bot.id, phase: bot.phase });
       }
       await postNotice(room, bot);
       const leaving = room.stopping || bot.abandoned !== undefined;
-      if (leaving && !hasLeftCall(bot) && (nextLeaveAt === undefined || Date.now() >= nextLeaveAt)) {
+      if (leaving && !hasLeftCall(bot) && (nextLeaveAt === undefined || timer.now() >= nextLeaveAt)) {
         bot.leaveRequests = ++leaveRequests;
         await askToLeave(room, bot, leaveRequests);
         nextLeaveAt = Date.now() + policy.leaveTimeoutSeconds * 1000;
@@ -178,7 +178,7 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
       if (room.changes !== seenChanges) {
         lastHeard = Date.now();
         emptyPolls = 0;
-      } else if (Date.now() >= lastHeard + quiet) {
+      } else if (timer.now() >= lastHeard + quiet) {
         await poll(room, bot);
         lastHeard = Date.now();
         if (room.changes !== seenChanges) emptyPolls = 0;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Worker } from '@temporalio/worker';
 import { roomStatusQuery } from '../../src/contracts/messages';
 import { orphanBots, overlappingLiveBots } from '../support/invariants';
 import { roomSpec, startStack, type Stack } from '../support/stack';
@@ -58,4 +60,50 @@ test('the worker process killed with SIGKILL mid-meeting and restarted: every ro
   assert.equal(bots.filter((b) => b.metadata.roomKey === 'room-2').length, 2);
   worker.child.kill('SIGTERM');
   assert.equal(await worker.exited, 0, worker.output.join(''));
+});
+
+test('a room queried on a fresh worker while its quiet timer has fired: the history the worker writes replays', async () => {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 900, breakoutRooms: [roomSpec(1)] });
+  worker = await spawnWorker(stack);
+  const handle = await stack.startMeeting(
+    { meetingUrl: meeting.url, roomCount: 1, policy: { pollInCallSeconds: 4 } },
+    'query-cold-room',
+  );
+  const room = stack.temporal.client.workflow.getHandle(`${handle.workflowId}/room/room-1`);
+  await waitFor(
+    'the room to record',
+    async () => (await room.query(roomStatusQuery).catch(() => null))?.state === 'recording',
+  );
+  worker.child.kill('SIGKILL');
+  await worker.exited;
+  // With no worker, the quiet timer fires and its workflow task waits, scheduled but not started.
+  await waitFor('the quiet timer to fire with no worker', async () => {
+    const events = (await room.fetchHistory()).events ?? [];
+    return (
+      events.at(-2)?.timerFiredEventAttributes != null && events.at(-1)?.workflowTaskScheduledEventAttributes != null
+    );
+  });
+  // Queries asked while that task is pending: a worker that answers one replays the room first. In
+  // the recovery bench (sticky timeout 1 s) core then applied the fired timer at the last task's time
+  // and the task it completed next did not replay; this test has not made that happen here, so it
+  // guards the path without proving that fix (see workflows/quiet-timer.ts).
+  const asking = Promise.all([0, 1, 2].map(() => room.query(roomStatusQuery).catch(() => null)));
+  worker = await spawnWorker(stack);
+  await asking;
+  await waitFor(
+    'the new worker to answer a query',
+    async () => (await room.query(roomStatusQuery).catch(() => null)) !== null,
+  );
+  await waitFor('the pending task to be completed', async () => {
+    const events = (await room.fetchHistory()).events ?? [];
+    return (
+      events.filter((e) => e.timerFiredEventAttributes).length > 0 &&
+      events.at(-1)?.workflowTaskScheduledEventAttributes == null
+    );
+  });
+  meeting.end();
+  const result = await handle.result();
+  assert.equal(result.rooms[0]?.outcome, 'recorded', result.rooms[0]?.reason);
+  const workflowsPath = join(__dirname, '../../workflows/index.ts');
+  await Worker.runReplayHistory({ workflowsPath }, await room.fetchHistory(), room.workflowId);
 });
