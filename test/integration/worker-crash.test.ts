@@ -76,18 +76,22 @@ test('a room queried on a fresh worker while its quiet timer has fired: the hist
   );
   worker.child.kill('SIGKILL');
   await worker.exited;
-  // With no worker, the quiet timer fires and its workflow task waits, scheduled but not started.
+  // Queries asked now, before the quiet timer fires, wait for a worker, which replays the room to
+  // answer them. In the recovery bench (sticky timeout 1 s) such a replay once saw the timer fired
+  // with its task pending, applied it at the last task's time, and the task it completed next did not
+  // replay (see workflows/quiet-timer.ts). This test has not made that happen here: it guards the
+  // path, it does not prove that fix.
+  const asking = Promise.all(
+    [0, 1, 2].map(() =>
+      stack.temporal.client.withDeadline(Date.now() + 60_000, () => room.query(roomStatusQuery)).catch(() => null),
+    ),
+  );
   await waitFor('the quiet timer to fire with no worker', async () => {
     const events = (await room.fetchHistory()).events ?? [];
     return (
       events.at(-2)?.timerFiredEventAttributes != null && events.at(-1)?.workflowTaskScheduledEventAttributes != null
     );
   });
-  // Queries asked while that task is pending: a worker that answers one replays the room first. In
-  // the recovery bench (sticky timeout 1 s) core then applied the fired timer at the last task's time
-  // and the task it completed next did not replay; this test has not made that happen here, so it
-  // guards the path without proving that fix (see workflows/quiet-timer.ts).
-  const asking = Promise.all([0, 1, 2].map(() => room.query(roomStatusQuery).catch(() => null)));
   worker = await spawnWorker(stack);
   await asking;
   await waitFor(
