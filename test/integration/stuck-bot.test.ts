@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { Policy } from '../../src/contracts';
+import type { MeetingResult, Policy } from '../../src/contracts';
 import { roomStatusQuery } from '../../src/contracts/messages';
 import { overlappingLiveBots, orphanBots } from '../support/invariants';
 import {
@@ -40,6 +40,34 @@ after(async () => {
 
 function botsOf(roomWorkflowId: string) {
   return stack.emulator.audit.bots().filter((b) => b.metadata.workflowId === roomWorkflowId);
+}
+
+/**
+ * The host removes the stuck bot from the lobby; the room's replacement records; the meeting ends.
+ * Two bots in all, never both live, no orphan.
+ */
+async function removeFromLobbyThenRecord(
+  roomId: string,
+  stuckId: string,
+  meeting: { end(): void },
+  handle: { result(): Promise<MeetingResult> },
+) {
+  stack.emulator.faults.kickBot(stuckId, 'waiting_room');
+  const replacement = await waitFor(
+    'a replacement bot to record',
+    () => {
+      const bot = botsOf(roomId)[1];
+      return bot?.statuses.some((s) => s.code === 'in_call_recording') ? bot : undefined;
+    },
+    120_000,
+  );
+  meeting.end();
+  const result = await handle.result();
+  const bots = botsOf(roomId);
+  assert.equal(bots.length, 2);
+  assert.deepEqual(overlappingLiveBots(bots), [], 'never two live bots for the room');
+  assert.deepEqual(orphanBots(bots), []);
+  return { replacement, result };
 }
 
 function newMeetingKey(): string {
@@ -204,22 +232,7 @@ test(
     assert.equal(botsOf(roomId).length, 1, 'no second bot while the first is live');
     assert.equal(stuck!.liveUntil, undefined, 'the stuck bot is still live');
 
-    stack.emulator.faults.kickBot(stuck!.id, 'waiting_room');
-    const replacement = await waitFor(
-      'a replacement bot to record',
-      () => {
-        const bot = botsOf(roomId)[1];
-        return bot?.statuses.some((s) => s.code === 'in_call_recording') ? bot : undefined;
-      },
-      120_000,
-    );
-    meeting.end();
-    const result = await handle.result();
-
-    const bots = botsOf(roomId);
-    assert.equal(bots.length, 2);
-    assert.deepEqual(overlappingLiveBots(bots), [], 'never two live bots for the room');
-    assert.deepEqual(orphanBots(bots), []);
+    const { replacement, result } = await removeFromLobbyThenRecord(roomId, stuck!.id, meeting, handle);
     const [roomResult] = result.rooms;
     assert.equal(roomResult?.outcome, 'recorded', roomResult?.reason);
     assert.deepEqual(
@@ -267,22 +280,7 @@ test(
     assert.equal(botsOf(roomId).length, 1, 'no second bot while the first is live');
     assert.equal(stuck!.liveUntil, undefined, 'the stuck bot is still live');
 
-    stack.emulator.faults.kickBot(stuck!.id, 'waiting_room');
-    const replacement = await waitFor(
-      'a replacement bot to record',
-      () => {
-        const bot = botsOf(roomId)[1];
-        return bot?.statuses.some((s) => s.code === 'in_call_recording') ? bot : undefined;
-      },
-      120_000,
-    );
-    meeting.end();
-    const result = await handle.result();
-
-    const bots = botsOf(roomId);
-    assert.equal(bots.length, 2);
-    assert.deepEqual(overlappingLiveBots(bots), [], 'never two live bots for the room');
-    assert.deepEqual(orphanBots(bots), []);
+    const { replacement, result } = await removeFromLobbyThenRecord(roomId, stuck!.id, meeting, handle);
     assert.equal(result.rooms[0]?.outcome, 'recorded', result.rooms[0]?.reason);
     const runs = await historiesOfRuns(stack.temporal.client, roomId);
     const askingRuns = runs.filter((events) => activityCount(events, 'leaveBot', stuck!.id) > 0);
