@@ -45,10 +45,10 @@ function quietPeriod(room: Room, bot: TrackedBot): string {
 }
 
 /**
- * Webhooks can be lost: after this much quiet, the bot is retrieved and reconciled. Each poll in a row
- * that found nothing new doubles the wait before a call, up to the in-call period: a bot waiting an
- * hour to be admitted is retrieved a dozen times, not 120, and a loaded Recall is not asked again and
- * again about bots that are merely slow to join.
+ * Webhooks can be lost: after this much quiet, the bot is retrieved and reconciled. From the second
+ * poll in a row that found nothing new, each doubles the wait before a call, up to the in-call period:
+ * a bot waiting an hour to be admitted is retrieved a dozen times, not 120, and a loaded Recall is not
+ * asked again and again about bots that are merely slow to join.
  */
 function quietMs(room: Room, bot: TrackedBot, emptyPolls: number): number {
   const { policy, joinAt } = room.input;
@@ -58,12 +58,13 @@ function quietMs(room: Room, bot: TrackedBot, emptyPolls: number): number {
   }
   if (bot.phase === 'in_call') return policy.pollInCallSeconds * 1000;
   const longest = Math.max(policy.pollJoiningSeconds, policy.pollInCallSeconds);
-  return Math.min(policy.pollJoiningSeconds * 2 ** emptyPolls, longest) * 1000;
+  return Math.min(policy.pollJoiningSeconds * 2 ** Math.max(emptyPolls - 1, 0), longest) * 1000;
 }
 
 /**
- * Marks the runs whose polls back off (see quietMs). Asked only after a poll that found nothing, so a
- * room that never needs one records no marker, and runs from before it keep polling at a fixed rate.
+ * Marks the runs whose polls back off (see quietMs). Asked only after a second empty poll in a row:
+ * the patch costs a room two events (its marker and Temporal's own search attribute upsert), and one
+ * empty poll is common while a bot joins under load. Runs from before it keep a fixed rate.
  */
 export const POLL_BACKOFF = 'room-poll-backoff';
 
@@ -182,7 +183,7 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
         await poll(room, bot);
         lastHeard = Date.now();
         if (room.changes !== seenChanges) emptyPolls = 0;
-        else if (patched(POLL_BACKOFF)) emptyPolls++;
+        else if (emptyPolls === 0 || patched(POLL_BACKOFF)) emptyPolls++;
       }
     }
   } finally {

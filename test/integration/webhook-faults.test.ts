@@ -123,7 +123,7 @@ test('the receiver down for a while: deliveries are retried after it returns and
   );
 });
 
-test('a bot kept in the waiting room with its webhooks lost: each empty poll doubles the wait, up to the in-call period', async () => {
+test('a bot kept in the waiting room with its webhooks lost: from the second empty poll in a row, each doubles the wait, up to the in-call period', async () => {
   const meeting = stack.emulator.createMeeting({
     durationSeconds: 600,
     waitingRoom: 'never_admit',
@@ -152,7 +152,8 @@ test('a bot kept in the waiting room with its webhooks lost: each empty poll dou
     .map((e) => e.timerStartedEventAttributes?.startToFireTimeout?.seconds)
     .filter((s) => s !== undefined && s !== null)
     .map(Number);
-  // The first poll finds the bot joining and waiting (a change); from then on every poll finds nothing.
+  // The first poll finds the bot joining and waiting (a change); from then on every poll finds nothing,
+  // and the second of those starts the doubling.
   assert.match(waits.join(', '), /^1, (1, )*2, 4, 6, 6\b/, `quiet waits: ${waits.join(', ')}`);
   // At a fixed 1 s the 20 s in the waiting room would take about 20 polls.
   assert.ok(polls.length < 10, `${polls.length} polls; quiet waits: ${waits.join(', ')}`);
