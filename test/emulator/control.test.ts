@@ -7,17 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import type { AuditBot } from '../../src/emulator';
-import { codes, createBot, type Harness, harness, meetingSpec, waitForEvent, waitForStatus } from './helpers';
-
-async function control(baseUrl: string, path: string, body?: unknown) {
-  const res = await request(`${baseUrl}/_emulator${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
+import { control, codes, createBot, type Harness, harness, meetingSpec, waitForEvent, waitForStatus } from './helpers';
 
 void describe('emulator control API over HTTP', () => {
   let h: Harness;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request } from 'undici';
 import { Webhook } from 'standardwebhooks';
 import {
+  control,
   api,
   codes,
   createBot,
@@ -16,16 +16,6 @@ import {
   waitForEvent,
   waitForStatus,
 } from './helpers';
-
-async function control(baseUrl: string, path: string, body: unknown) {
-  const res = await request(`${baseUrl}/_emulator${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await res.body.dump();
-  return res.statusCode;
-}
 
 void describe('emulator late processing, late and redelivered webhooks, failing leave', () => {
   let h: Harness;
@@ -94,7 +84,10 @@ void describe('emulator late processing, late and redelivered webhooks, failing 
 
   void it('redeliverAfterDone sends the first in_call_recording again after done, same id, valid signature', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
-    assert.equal(await control(h.emulator.baseUrl, '/faults/redeliver-after-done', { match: { botName: 'r' } }), 204);
+    assert.equal(
+      (await control(h.emulator.baseUrl, '/faults/redeliver-after-done', { match: { botName: 'r' } })).status,
+      204,
+    );
     const { body } = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'r' });
     await waitForStatus(h.emulator, body.id, 'in_call_recording');
     meeting.end();
@@ -132,7 +125,7 @@ void describe('emulator late processing, late and redelivered webhooks, failing 
     const meeting = h.emulator.createMeeting(meetingSpec());
     const { body } = await createBot(h.emulator, { meeting_url: meeting.url, bot_name: 'unstarted' });
     await waitForStatus(h.emulator, body.id, 'in_call_recording');
-    const status = await control(h.emulator.baseUrl, '/faults/fail-leave', {
+    const { status } = await control(h.emulator.baseUrl, '/faults/fail-leave', {
       match: { botName: 'unstarted', count: 1 },
       fault: { code: 'cannot_command_unstarted_bot' },
     });
@@ -146,7 +139,10 @@ void describe('emulator late processing, late and redelivered webhooks, failing 
     h.emulator.faults.failLeave({ botName: 'unstarted' }, { code: 'cannot_command_unstarted_bot' });
     const completed = await api(h.emulator, 'POST', `/api/v1/bot/${body.id}/leave_call/`);
     assert.equal(completed.body.code, 'cannot_command_completed_bot');
-    const bad = await control(h.emulator.baseUrl, '/faults/fail-leave', { match: {}, fault: { code: 'nope' } });
+    const { status: bad } = await control(h.emulator.baseUrl, '/faults/fail-leave', {
+      match: {},
+      fault: { code: 'nope' },
+    });
     assert.equal(bad, 400);
   });
 });

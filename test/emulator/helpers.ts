@@ -214,3 +214,14 @@ export async function emulatedDelay(emulator: Emulator, seconds: number): Promis
   const until = emulator.now() + seconds * 1000;
   await waitFor(`${seconds} emulated seconds`, () => emulator.now() >= until);
 }
+
+/** Calls the emulator's control API: a GET without a body, a POST with one. */
+export async function control<T = Record<string, unknown>>(baseUrl: string, path: string, body?: unknown) {
+  const res = await request(`${baseUrl}/_emulator${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+}

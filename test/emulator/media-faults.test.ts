@@ -3,7 +3,17 @@ import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { request } from 'undici';
-import { type BotJson, createBot, download, getBot, type Harness, harness, meetingSpec, waitForEvent } from './helpers';
+import {
+  control,
+  type BotJson,
+  createBot,
+  download,
+  getBot,
+  type Harness,
+  harness,
+  meetingSpec,
+  waitForEvent,
+} from './helpers';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -43,16 +53,6 @@ function rawGet(url: string, idleMs = 5_000): Promise<RawDownload> {
     });
     req.on('error', () => resolve({ status: 0, contentLength: Number.NaN, received: 0, outcome: 'error' }));
   });
-}
-
-async function control(baseUrl: string, path: string, body?: unknown) {
-  const res = await request(`${baseUrl}/_emulator${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as unknown };
 }
 
 const videoUrl = (bot: BotJson) => bot.recordings[0]!.media_shortcuts.video_mixed.data.download_url!;
@@ -192,7 +192,7 @@ void describe('emulator media faults', () => {
     assert.equal(failed.status, 500);
     assert.match(failed.body.toString(), /<Code>InternalError<\/Code>/);
     assert.equal((await download(url)).status, 200);
-    const hits = (await control(base, '/audit/fault-hits')).body as { fault: string; detail?: string }[];
+    const hits = (await control<{ fault: string; detail?: string }[]>(base, '/audit/fault-hits')).body;
     assert.equal(hits.at(-1)?.fault, 'media_status');
     assert.equal(hits.at(-1)?.detail, '500');
     const audit = (await control(base, '/audit')).body as { faultHits: unknown[] };

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request } from 'undici';
 import {
+  control,
   api,
   codes,
   createBot,
@@ -19,16 +19,6 @@ import {
 
 /** Well under the emulated wait below, so an honoured timeout would have struck. */
 const AUTOMATIC_LEAVE = { waiting_room_timeout: 10, noone_joined_timeout: 10 };
-
-async function control(baseUrl: string, path: string, body: unknown): Promise<number> {
-  const res = await request(`${baseUrl}/_emulator${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await res.body.dump();
-  return res.statusCode;
-}
 
 void describe('emulator stuckBeforeCall', () => {
   let h: Harness;
@@ -74,7 +64,7 @@ void describe('emulator stuckBeforeCall', () => {
 
   void it('hangs in joining_call and accepts the first leave requests without acting on them', async () => {
     const meeting = h.emulator.createMeeting(meetingSpec());
-    const status = await control(h.emulator.baseUrl, '/faults/stuck-before-call', {
+    const { status } = await control(h.emulator.baseUrl, '/faults/stuck-before-call', {
       match: { botName: 'Hung', count: 1 },
       stuck: { stage: 'joining_call', ignoreLeaves: 2 },
     });
@@ -118,7 +108,7 @@ void describe('emulator stuckBeforeCall', () => {
         slow.emulator.audit.faultHits().filter((x) => x.botId === body.id),
         [],
       );
-      const bad = await control(slow.emulator.baseUrl, '/faults/stuck-before-call', {
+      const { status: bad } = await control(slow.emulator.baseUrl, '/faults/stuck-before-call', {
         match: {},
         stuck: { stage: 'in_call_recording' },
       });

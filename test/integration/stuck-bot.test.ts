@@ -42,6 +42,28 @@ function botsOf(roomWorkflowId: string) {
   return stack.emulator.audit.bots().filter((b) => b.metadata.workflowId === roomWorkflowId);
 }
 
+/** A one-room meeting whose room's bots hang before the call (`stuck`); the room runs under `policy`. */
+async function startStuckRoom(
+  stuck: Parameters<Stack['emulator']['faults']['stuckBeforeCall']>[1] & { count?: number },
+  policy: Partial<Policy>,
+  lobby = true,
+) {
+  const meetingKey = newMeetingKey();
+  const roomId = `meeting/${meetingKey}/room/room-1`;
+  const meeting = stack.emulator.createMeeting({
+    durationSeconds: 6000,
+    ...(lobby ? { waitingRoom: 'admit' as const } : {}),
+    breakoutRooms: [roomSpec(1)],
+  });
+  const { count, ...hang } = stuck;
+  stack.emulator.faults.stuckBeforeCall({ metadata: { workflowId: roomId }, ...(count ? { count } : {}) }, hang);
+  const handle = await stack.startMeeting(
+    { meetingUrl: meeting.url, roomCount: 1, policy: { ...POLICY, ...policy } },
+    meetingKey,
+  );
+  return { roomId, meeting, handle };
+}
+
 /**
  * The host removes the stuck bot from the lobby; the room's replacement records; the meeting ends.
  * Two bots in all, never both live, no orphan.
@@ -95,18 +117,7 @@ test(
   'a bot stuck in the waiting room is made to leave after the policy bound (asked until it goes); a replacement records',
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    const meetingKey = newMeetingKey();
-    const roomId = `meeting/${meetingKey}/room/room-1`;
-    const meeting = stack.emulator.createMeeting({
-      durationSeconds: 6000,
-      waitingRoom: 'admit',
-      breakoutRooms: [roomSpec(1)],
-    });
-    stack.emulator.faults.stuckBeforeCall({ metadata: { workflowId: roomId }, count: 1 }, { ignoreLeaves: 2 });
-    const handle = await stack.startMeeting(
-      { meetingUrl: meeting.url, roomCount: 1, policy: { ...POLICY, maxBotsPerRoom: 3 } },
-      meetingKey,
-    );
+    const { roomId, meeting, handle } = await startStuckRoom({ ignoreLeaves: 2, count: 1 }, { maxBotsPerRoom: 3 });
     const replacement = await waitFor(
       'a replacement bot to record',
       () => {
@@ -161,14 +172,7 @@ test(
   'a room whose every bot hangs while joining gives up after maxBotsPerRoom: failed, with the reason',
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    const meetingKey = newMeetingKey();
-    const roomId = `meeting/${meetingKey}/room/room-1`;
-    const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
-    stack.emulator.faults.stuckBeforeCall({ metadata: { workflowId: roomId } }, { stage: 'joining_call' });
-    const handle = await stack.startMeeting(
-      { meetingUrl: meeting.url, roomCount: 1, policy: { ...POLICY, maxBotsPerRoom: 2 } },
-      meetingKey,
-    );
+    const { roomId, meeting, handle } = await startStuckRoom({ stage: 'joining_call' }, { maxBotsPerRoom: 2 }, false);
     const result = await handle.result();
     meeting.end();
 
@@ -205,18 +209,7 @@ test(
   'a bot that will not leave: the room keeps asking, says not_leaving, adds no second bot; once the host removes it, the room moves on',
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    const meetingKey = newMeetingKey();
-    const roomId = `meeting/${meetingKey}/room/room-1`;
-    const meeting = stack.emulator.createMeeting({
-      durationSeconds: 6000,
-      waitingRoom: 'admit',
-      breakoutRooms: [roomSpec(1)],
-    });
-    stack.emulator.faults.stuckBeforeCall({ metadata: { workflowId: roomId }, count: 1 }, { ignoreLeaves: 1000 });
-    const handle = await stack.startMeeting(
-      { meetingUrl: meeting.url, roomCount: 1, policy: { ...POLICY, maxBotsPerRoom: 3 } },
-      meetingKey,
-    );
+    const { roomId, meeting, handle } = await startStuckRoom({ ignoreLeaves: 1000, count: 1 }, { maxBotsPerRoom: 3 });
     const room = stack.temporal.client.workflow.getHandle(roomId);
     await waitFor(
       'the room to say its bot will not leave',
@@ -250,18 +243,11 @@ test(
   'a stuck bot across continue-as-new: every run keeps asking it to leave, and the room moves on only once it is gone',
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    const meetingKey = newMeetingKey();
-    const roomId = `meeting/${meetingKey}/room/room-1`;
-    const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
-    stack.emulator.faults.stuckBeforeCall({ metadata: { workflowId: roomId }, count: 1 }, { ignoreLeaves: 1000 });
     // Polls every second and a short history bound: the room hands over every few dozen seconds.
-    const handle = await stack.startMeeting(
-      {
-        meetingUrl: meeting.url,
-        roomCount: 1,
-        policy: { ...POLICY, maxBotsPerRoom: 3, pollJoiningSeconds: 1, continueAsNewAfterEvents: 200 },
-      },
-      meetingKey,
+    const { roomId, meeting, handle } = await startStuckRoom(
+      { ignoreLeaves: 1000, count: 1 },
+      { maxBotsPerRoom: 3, pollJoiningSeconds: 1, continueAsNewAfterEvents: 200 },
+      false,
     );
     const room = stack.temporal.client.workflow.getHandle(roomId);
     const runIds = new Set<string>();
