@@ -64,6 +64,18 @@ async function startStuckRoom(
   return { roomId, meeting, handle };
 }
 
+/** The room's second bot, once it records. */
+function recordingReplacement(roomId: string, timeoutMs: number) {
+  return waitFor(
+    'a replacement bot to record',
+    () => {
+      const bot = botsOf(roomId)[1];
+      return bot?.statuses.some((s) => s.code === 'in_call_recording') ? bot : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /**
  * The host removes the stuck bot from the lobby; the room's replacement records; the meeting ends.
  * Two bots in all, never both live, no orphan.
@@ -75,14 +87,7 @@ async function removeFromLobbyThenRecord(
   handle: { result(): Promise<MeetingResult> },
 ) {
   stack.emulator.faults.kickBot(stuckId, 'waiting_room');
-  const replacement = await waitFor(
-    'a replacement bot to record',
-    () => {
-      const bot = botsOf(roomId)[1];
-      return bot?.statuses.some((s) => s.code === 'in_call_recording') ? bot : undefined;
-    },
-    120_000,
-  );
+  const replacement = await recordingReplacement(roomId, 120_000);
   meeting.end();
   const result = await handle.result();
   const bots = botsOf(roomId);
@@ -118,14 +123,7 @@ test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     const { roomId, meeting, handle } = await startStuckRoom({ ignoreLeaves: 2, count: 1 }, { maxBotsPerRoom: 3 });
-    const replacement = await waitFor(
-      'a replacement bot to record',
-      () => {
-        const bot = botsOf(roomId)[1];
-        return bot?.statuses.some((s) => s.code === 'in_call_recording') ? bot : undefined;
-      },
-      180_000,
-    );
+    const replacement = await recordingReplacement(roomId, 180_000);
     meeting.end();
     const result = await handle.result();
 
