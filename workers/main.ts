@@ -5,7 +5,7 @@
 import '../scripts/node-version';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel } from '@temporalio/worker';
 import { LocalArtifactStore } from '../src/artifacts/local-store';
 import { openArtifactStore } from '../src/artifacts/open-store';
 import { dataConverterForProcess } from '../src/codec';
@@ -14,6 +14,7 @@ import { loadConfigOrExit, parseNotifySecrets } from '../src/config';
 import { createLogger } from '../src/logger';
 import { RecallClient } from '../src/recall';
 import { createWorkers, runWorkers } from './create-workers';
+import { connectWhenReachable } from './temporal-connection';
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...temporalSecurity() });
+  const connection = await connectWhenReachable({ address: config.TEMPORAL_ADDRESS, ...temporalSecurity() }, logger);
   const recall = new RecallClient({
     apiKey: config.RECALL_API_KEY,
     ...(config.RECALL_BASE_URL ? { baseUrl: config.RECALL_BASE_URL } : { region: config.RECALL_REGION }),
