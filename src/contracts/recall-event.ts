@@ -18,8 +18,14 @@ export interface RecallEvent {
   source: 'webhook' | 'poll';
 }
 
-/** Bot events that change nothing for a room: logs, and rooms opening that the bot is not in. */
-const IGNORED_BOT_EVENTS = new Set(['bot.breakout_room_opened', 'bot.log', 'bot.output_log']);
+/**
+ * Bot events that change nothing for a room: logs, rooms opening that the bot is not in, and
+ * `joining_call`. A room treats a bot it created as joining from the start; the webhook, which Recall
+ * sends seconds after the create, would cost every room a signal and a workflow task (4 of its
+ * 45-55 events) to learn it. A scheduled bot's room reads "scheduled" until the bot's next status
+ * (waiting room, in call, fatal) or, if none comes, until its poll 30 s after the join time.
+ */
+const IGNORED_BOT_EVENTS = new Set(['bot.breakout_room_opened', 'bot.joining_call', 'bot.log', 'bot.output_log']);
 
 /**
  * The events a room workflow acts on: bot statuses and breakout moves. The receiver acknowledges the

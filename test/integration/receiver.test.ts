@@ -250,12 +250,12 @@ void describe('webhook receiver', () => {
 
   void it('accepts legacy svix-* headers', async () => {
     const workflowId = await startSink();
-    const response = await post(baseUrl, { body: botEvent(workflowId, 'bot.joining_call'), family: 'svix' });
+    const response = await post(baseUrl, { body: botEvent(workflowId, 'bot.in_waiting_room'), family: 'svix' });
     assert.equal(response.status, 200);
     const events = await eventsOf(workflowId);
     assert.deepEqual(
       events.map((event) => [event.eventId, event.code]),
-      [[response.id, 'joining_call']],
+      [[response.id, 'in_waiting_room']],
     );
   });
 
@@ -266,6 +266,7 @@ void describe('webhook receiver', () => {
       'recording.processing',
       'transcript.processing',
       'bot.breakout_room_opened',
+      'bot.joining_call',
     ]) {
       const response = await post(baseUrl, { body: botEvent(workflowId, event) });
       assert.equal(response.status, 200, event);

@@ -133,10 +133,11 @@ void describe('codeFromEventName', () => {
 });
 
 void test('rooms want bot status and breakout events, not media or processing notices', () => {
-  for (const event of ['bot.joining_call', 'bot.fatal', 'bot.some_future_status', 'bot.breakout_room_entered']) {
+  for (const event of ['bot.in_waiting_room', 'bot.fatal', 'bot.some_future_status', 'bot.breakout_room_entered']) {
     assert.equal(roomWantsEvent(event), true, event);
   }
   for (const event of [
+    'bot.joining_call',
     'bot.breakout_room_opened',
     'bot.log',
     'recording.done',
