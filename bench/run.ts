@@ -36,6 +36,9 @@ const SCENARIOS: Record<string, (buildDir: string) => Promise<ScenarioResult> | 
       ...(process.env.BENCH_CAPACITY_NODE_OPTIONS !== undefined
         ? { nodeOptions: process.env.BENCH_CAPACITY_NODE_OPTIONS }
         : {}),
+      ...(process.env.BENCH_STICKY_TIMEOUT
+        ? { workerEnv: { STICKY_QUEUE_TIMEOUT_SECONDS: process.env.BENCH_STICKY_TIMEOUT } }
+        : {}),
     }),
   recovery: (buildDir) =>
     recovery({

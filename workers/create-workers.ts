@@ -45,7 +45,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     taskQueue: setup.taskQueue,
     activities,
     maxCachedWorkflows: setup.maxCachedWorkflows ?? 500,
-    stickyQueueScheduleToStartTimeout: setup.stickyQueueTimeoutMs ?? 3000,
+    stickyQueueScheduleToStartTimeout: setup.stickyQueueTimeoutMs ?? 1000,
   });
   const creator = await Worker.create({
     ...common,
