@@ -187,7 +187,7 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
                       .map(([k, v]) => `${k}=${v}`)
                       .join(' ')}`
                   : ''
-              }; the worker's cache: ${cache ? `${cache.replays} full replays (workflow not cached) of ${cache.tasks} workflow tasks, ${cache.evictions} evictions` : 'unread'}`
+              }; the worker's cache: ${cache ? `${cache.tasks} workflow tasks, ${cache.misses} sticky cache misses, ${cache.evictions} evictions` : 'unread'}`
             : 'no memory samples',
         },
         {
