@@ -6,7 +6,7 @@ import type {
   MeetingRecord,
   MeetingRecordInput,
 } from '../src/contracts/meeting-record';
-import { mergeRecord, type RecordSource } from '../src/meeting-record/merge';
+import { RecordMerger } from '../src/meeting-record/merge';
 import { timelineText, transcriptText, transcriptVtt } from '../src/meeting-record/render';
 import { storeCall } from './store-failure';
 
@@ -36,7 +36,8 @@ export function createMeetingRecordActivities(store: ArtifactStore) {
   return {
     async buildMeetingRecord(input: MeetingRecordInput): Promise<MeetingRecord> {
       const notes: string[] = [];
-      const sources: RecordSource[] = [];
+      // One recording's files at a time: the merger keeps what it needs of each, the rest is let go.
+      const merger = new RecordMerger();
       for (const room of input.rooms) {
         notes.push(...room.missing.map((m) => `${room.name}: ${m}`));
         if (room.sources.every((s) => !s.transcriptUri && !s.participantEventsUri)) {
@@ -44,7 +45,7 @@ export function createMeetingRecordActivities(store: ArtifactStore) {
         }
         for (const s of room.sources) {
           const what = (kind: string) => `${kind} of ${room.name}, bot ${s.botId}`;
-          sources.push({
+          merger.add({
             roomKey: room.key,
             roomName: room.name,
             botId: s.botId,
@@ -61,7 +62,7 @@ export function createMeetingRecordActivities(store: ArtifactStore) {
       const gaps = input.rooms.flatMap((room) =>
         room.gaps.map((g) => ({ roomKey: room.key, roomName: room.name, ...g })),
       );
-      const merged = mergeRecord(sources, gaps);
+      const merged = merger.finish(gaps);
       const allNotes = [...notes, ...merged.notes];
       const record = { ...merged, notes: allNotes };
       const title = input.title ?? input.meetingWorkflowId;

@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { meetingRecordTaskQueue } from '../workflows/meeting-record-step';
 import { createBotTaskQueue } from '../workflows/room-workflow';
 
 export interface WorkerSetup {
@@ -25,9 +26,11 @@ export interface WorkerSetup {
 }
 
 /**
- * The two workers of the service: the main one runs both workflows and every activity; the
+ * The three workers of the service: the main one runs both workflows and every activity; the
  * second polls only the create-bot queue, whose dispatch rate the server limits for the whole
- * queue, so a 100-room meeting never sends Recall a burst of creates and never meets a 429 storm.
+ * queue, so a 100-room meeting never sends Recall a burst of creates and never meets a 429 storm;
+ * the third builds merged meeting records one at a time, so meetings ending together never hold
+ * every room's transcript in the process at once (the capacity bench's memory peak was there).
  */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const activities = createActivities(setup.deps);
@@ -54,7 +57,16 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     maxTaskQueueActivitiesPerSecond: setup.createRatePerMinute / 60,
     maxConcurrentActivityTaskExecutions: 10,
   });
-  return [main, creator];
+  const recorder = await Worker.create({
+    ...common,
+    taskQueue: meetingRecordTaskQueue(setup.taskQueue),
+    activities: {
+      buildMeetingRecord: (input: Parameters<typeof activities.buildMeetingRecord>[0]) =>
+        activities.buildMeetingRecord(input),
+    },
+    maxConcurrentActivityTaskExecutions: 1,
+  });
+  return [main, creator, recorder];
 }
 
 /** Runs the workers until one stops (shutdown signal or fatal error), then shuts the others down. */

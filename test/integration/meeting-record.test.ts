@@ -156,3 +156,47 @@ test('a four-room workshop with people moving between rooms: coverage, one trans
   assert.equal(record.participants, timeline.participants.length);
   assert.equal(record.guessedMatches, timeline.participants.filter((p) => p.guess).length);
 });
+
+test('meetings ending together build their merged records one at a time, on the record queue', async () => {
+  const meetings = [1, 2, 3].map(() =>
+    stack.emulator.createMeeting({ durationSeconds: 3600, breakoutRooms: [roomSpec(1), roomSpec(2)] }),
+  );
+  const handles = await Promise.all(meetings.map((m) => stack.startMeeting({ meetingUrl: m.url, roomCount: 2 })));
+  await waitFor('every room recording', () =>
+    handles.every((h) =>
+      [1, 2].every((n) =>
+        stack.emulator.audit
+          .bots()
+          .some(
+            (b) =>
+              b.metadata.workflowId === `${h.workflowId}/room/room-${n}` &&
+              b.statuses.some((s) => s.code === 'in_call_recording'),
+          ),
+      ),
+    ),
+  );
+  for (const meeting of meetings) meeting.end();
+  const results = await Promise.all(handles.map((h) => h.result()));
+  assert.ok(results.every((r) => r.record && r.record.utterances > 0));
+
+  const builds = [];
+  for (const handle of handles) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'buildMeetingRecord',
+    );
+    assert.equal(scheduled?.activityTaskScheduledEventAttributes?.taskQueue?.name, `${stack.taskQueue}-meeting-record`);
+    const at = (type: 'activityTaskStartedEventAttributes' | 'activityTaskCompletedEventAttributes') => {
+      const event = events.find((e) => e[type]?.scheduledEventId?.toString() === scheduled?.eventId?.toString());
+      return Number(event?.eventTime?.seconds) * 1000 + Math.floor((event?.eventTime?.nanos ?? 0) / 1e6);
+    };
+    builds.push({
+      started: at('activityTaskStartedEventAttributes'),
+      completed: at('activityTaskCompletedEventAttributes'),
+    });
+  }
+  builds.sort((a, b) => a.started - b.started);
+  for (let i = 1; i < builds.length; i++) {
+    assert.ok(builds[i]!.started >= builds[i - 1]!.completed, `record ${i + 1} started while ${i} was being built`);
+  }
+});
