@@ -23,12 +23,16 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- runtime
 FROM node:24-slim
-# NODE_OPTIONS: a 1 GiB V8 heap limit. Without one, Node sizes the heap from the host's memory and
-# collects lazily: the capacity bench (2,000 rooms on one worker, 23.5 GiB host) peaked at 2.72 GiB
-# RSS, with 1024 at 1.48 and 1.51 GiB (goal 1.5) and every room complete (README, "Performance"). The bench starts its
-# worker and receiver with this same value.
+# Memory (README, "Performance"; the bench starts its worker and receiver with these same values).
+# NODE_OPTIONS: a 512 MiB V8 heap limit per isolate (the worker's main thread and its workflow
+# thread). Without one, Node sizes the heap from the host's memory and collects lazily: the capacity
+# bench (2,000 rooms on one worker, 23.5 GiB host) peaked at 2.72 GiB RSS; with 1024 at 1.0-1.5 GiB,
+# mostly garbage not yet collected. MALLOC_ARENA_MAX: glibc's malloc arenas (up to 8 per core, for
+# threads that allocate at once) each keep freed memory of their own; with 2, the worker's memory
+# outside V8 (the Temporal core, native buffers) peaked at 0.23 GiB in the bench, 0.35-0.42 without.
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-old-space-size=1024 \
+    NODE_OPTIONS=--max-old-space-size=512 \
+    MALLOC_ARENA_MAX=2 \
     ARTIFACTS_DIR=/app/data/artifacts
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

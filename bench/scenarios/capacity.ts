@@ -11,7 +11,7 @@ import { historyStats, type HistoryStats } from '../support/history-stats';
 import { benchMeetingSpec, LOAD_POLICY } from '../support/meeting-spec';
 import { within } from '../support/within';
 import { freePort } from '../support/processes';
-import { productionNodeOptions, startProcessStack } from '../support/process-stack';
+import { productionEnv, startProcessStack } from '../support/process-stack';
 import { readCacheCounters } from '../support/worker-metrics';
 
 export interface CapacityOptions {
@@ -181,7 +181,7 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
           goal: '<= 1.0',
           met: peakGiB <= 1.0,
           note: atPeak
-            ? `at the peak sample: main heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, workflow thread${threads.length === 1 ? '' : 's'} heap used ${gib(sum(threads, 'heapUsed'))} of ${gib(sum(threads, 'heapTotal'))} GiB, external ${gib(atPeak.external + sum(threads, 'external'))} (array buffers ${gib(atPeak.arrayBuffers + sum(threads, 'arrayBuffers'))}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external - sum(threads, 'heapTotal') - sum(threads, 'external'))} GiB; peaks over the run: main heap used ${peakOf(main, 'heapUsed')} / total ${peakOf(main, 'heapTotal')}, workflow thread heap used ${peakOf(workflowThreads, 'heapUsed')} / total ${peakOf(workflowThreads, 'heapTotal')}, external ${peakOf(main, 'external')} GiB; heap limits: main ${peakOf(main, 'limit')}, workflow thread ${peakOf(workflowThreads, 'limit')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? productionNodeOptions()) || 'none'}${
+            ? `at the peak sample: main heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, workflow thread${threads.length === 1 ? '' : 's'} heap used ${gib(sum(threads, 'heapUsed'))} of ${gib(sum(threads, 'heapTotal'))} GiB, external ${gib(atPeak.external + sum(threads, 'external'))} (array buffers ${gib(atPeak.arrayBuffers + sum(threads, 'arrayBuffers'))}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external - sum(threads, 'heapTotal') - sum(threads, 'external'))} GiB; peaks over the run: main heap used ${peakOf(main, 'heapUsed')} / total ${peakOf(main, 'heapTotal')}, workflow thread heap used ${peakOf(workflowThreads, 'heapUsed')} / total ${peakOf(workflowThreads, 'heapTotal')}, external ${peakOf(main, 'external')} GiB; heap limits: main ${peakOf(main, 'limit')}, workflow thread ${peakOf(workflowThreads, 'limit')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? productionEnv().NODE_OPTIONS) || 'none'}; MALLOC_ARENA_MAX ${options.workerEnv?.MALLOC_ARENA_MAX ?? productionEnv().MALLOC_ARENA_MAX ?? 'unset'}${
                 options.workerEnv
                   ? `; ${Object.entries(options.workerEnv)
                       .map(([k, v]) => `${k}=${v}`)

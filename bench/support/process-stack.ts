@@ -17,11 +17,18 @@ import { freePort, killOnExit, spawnManaged, waitForOutput, type ManagedProcess 
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * The NODE_OPTIONS the production image gives the service's processes (the Dockerfile's `ENV`), so
- * the worker and the receiver run here as they do in production: with its heap limit.
+ * The memory settings the production image gives the service's processes (the Dockerfile's `ENV`:
+ * NODE_OPTIONS and MALLOC_ARENA_MAX), so the worker and the receiver run here as they do in
+ * production.
  */
-export function productionNodeOptions(): string | undefined {
-  return /^\s*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+export function productionEnv(): Record<string, string> {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) {
+    const value = new RegExp(`^\\s*${name}=(\\S+)`, 'm').exec(dockerfile)?.[1];
+    if (value) env[name] = value;
+  }
+  return env;
 }
 
 export interface ProcessStackOptions {
@@ -84,11 +91,10 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   const createRatePerMinute = options.createRatePerMinute ?? 6000;
   // The sources through tsx (the worker bundles its workflows at start), or the compiled build.
   const spawnEntry = (name: string, entry: string, env: Record<string, string>, execArgv: string[] = []) => {
-    const nodeOptions = productionNodeOptions();
     const base = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...productionEnv(),
       ...env,
     };
     return options.buildDir
