@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -17,7 +17,7 @@ import { lazyTemporalClient } from '../../src/webhooks/temporal-client';
 import { leaveSignal } from '../../src/contracts/messages';
 import { connectToTestServer, uniqueTaskQueue, type TemporalTestContext } from '../support/temporal';
 import { eventsQuery } from './receiver-fixtures/signal-sink';
-import { freePort as unusedPort } from '../../src/devstack/free-port';
+import { waitFor } from '../support/wait';
 
 const SECRET = `whsec_${Buffer.from('receiver-test-secret-0123456789').toString('base64')}`;
 const SECRET_KEY_PART = SECRET.slice('whsec_'.length);
@@ -75,11 +75,20 @@ async function get(baseUrl: string, path: string): Promise<{ status: number; bod
   return { status: response.statusCode, body: await response.body.text() };
 }
 
-/** A TCP relay to the dev server: Temporal "coming back" on an address the receiver already uses. */
-async function startRelay(port: number, target: string): Promise<{ close(): Promise<void> }> {
+/**
+ * A TCP relay to the dev server that starts down and comes back: Temporal "coming back" on an
+ * address the receiver already uses. It holds its port all along (while down it resets every
+ * connection), so no other process can take the port in between.
+ */
+async function startRelay(target: string): Promise<{ port: number; up(): void; close(): Promise<void> }> {
   const [host, targetPort] = target.split(':');
   const sockets = new Set<Socket>();
+  let forwarding = false;
   const relay: Server = createServer((inbound) => {
+    if (!forwarding) {
+      inbound.resetAndDestroy();
+      return;
+    }
     const outbound = connect(Number(targetPort), host === 'localhost' ? '127.0.0.1' : host);
     for (const socket of [inbound, outbound]) {
       sockets.add(socket);
@@ -88,8 +97,12 @@ async function startRelay(port: number, target: string): Promise<{ close(): Prom
     }
     inbound.pipe(outbound).pipe(inbound);
   });
-  await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
   return {
+    port: (relay.address() as AddressInfo).port,
+    up() {
+      forwarding = true;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => relay.close(() => resolve()));
@@ -359,12 +372,11 @@ void describe('webhook receiver while Temporal is unreachable', () => {
   let worker: Worker;
   let workerRun: Promise<void>;
   let taskQueue: string;
-  let port: number;
   let server: WebhookServer;
   let ops: ReturnType<typeof buildOpsServer>;
   let baseUrl: string;
   let opsUrl: string;
-  let relay: { close(): Promise<void> } | undefined;
+  let relay: Awaited<ReturnType<typeof startRelay>>;
 
   before(async () => {
     temporal = await connectToTestServer();
@@ -376,8 +388,8 @@ void describe('webhook receiver while Temporal is unreachable', () => {
       workflowsPath: require.resolve('./receiver-fixtures/signal-sink'),
     });
     workerRun = worker.run();
-    port = await unusedPort();
-    const client = lazyTemporalClient({ address: `127.0.0.1:${port}`, namespace: temporal.namespace });
+    relay = await startRelay(temporal.address);
+    const client = lazyTemporalClient({ address: `127.0.0.1:${relay.port}`, namespace: temporal.namespace });
     const registry = new Registry();
     server = buildWebhookServer({
       webhookSecret: SECRET,
@@ -414,13 +426,15 @@ void describe('webhook receiver while Temporal is unreachable', () => {
     const body = botEvent(workflowId);
     assert.equal((await post(baseUrl, { id, body })).status, 503);
 
-    relay = await startRelay(port, temporal.address);
-    // Redeliver as Recall would (same id, fresh timestamp) until the receiver's reconnect succeeds.
-    let status = 503;
-    for (let attempt = 0; attempt < 30 && status === 503; attempt++) {
-      status = (await post(baseUrl, { id, body })).status;
-    }
-    assert.equal(status, 200);
+    relay.up();
+    // Redeliver as Recall would (same id, fresh timestamp) until the receiver's reconnect succeeds:
+    // gRPC retries the connection after a backoff of up to 2 s (src/webhooks/temporal-client.ts),
+    // so back-to-back redeliveries can all come before it.
+    await waitFor('a redelivery accepted once Temporal is reachable', async () => {
+      const { status } = await post(baseUrl, { id, body });
+      assert.ok(status === 200 || status === 503, `status ${status}`);
+      return status === 200;
+    });
     assert.equal((await get(opsUrl, '/readyz')).status, 200);
 
     const handle = temporal.client.workflow.getHandle(workflowId);
