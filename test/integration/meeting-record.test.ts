@@ -177,7 +177,8 @@ test('meetings ending together build their merged records one at a time, on the 
   );
   for (const meeting of meetings) meeting.end();
   const results = await Promise.all(handles.map((h) => h.result()));
-  assert.ok(results.every((r) => r.record && r.record.utterances > 0));
+  // Built, that is: the files are written (ended this soon, a room may have no utterance yet).
+  assert.ok(results.every((r) => (r.record?.artifacts.length ?? 0) > 0));
 
   const builds = [];
   for (const handle of handles) {
