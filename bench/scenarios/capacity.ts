@@ -80,6 +80,7 @@ function rssBytes(pid: number): number {
 
 export async function capacity(options: CapacityOptions): Promise<ScenarioResult> {
   const started = Date.now();
+  const production = productionEnv();
   const rooms = options.meetings * options.roomsPerMeeting;
   const timeScale = 20;
   const metricsAddress = `127.0.0.1:${await freePort()}`;
@@ -181,7 +182,7 @@ export async function capacity(options: CapacityOptions): Promise<ScenarioResult
           goal: '<= 1.0',
           met: peakGiB <= 1.0,
           note: atPeak
-            ? `at the peak sample: main heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, workflow thread${threads.length === 1 ? '' : 's'} heap used ${gib(sum(threads, 'heapUsed'))} of ${gib(sum(threads, 'heapTotal'))} GiB, external ${gib(atPeak.external + sum(threads, 'external'))} (array buffers ${gib(atPeak.arrayBuffers + sum(threads, 'arrayBuffers'))}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external - sum(threads, 'heapTotal') - sum(threads, 'external'))} GiB; peaks over the run: main heap used ${peakOf(main, 'heapUsed')} / total ${peakOf(main, 'heapTotal')}, workflow thread heap used ${peakOf(workflowThreads, 'heapUsed')} / total ${peakOf(workflowThreads, 'heapTotal')}, external ${peakOf(main, 'external')} GiB; heap limits: main ${peakOf(main, 'limit')}, workflow thread ${peakOf(workflowThreads, 'limit')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? productionEnv().NODE_OPTIONS) || 'none'}; MALLOC_ARENA_MAX ${options.workerEnv?.MALLOC_ARENA_MAX ?? productionEnv().MALLOC_ARENA_MAX ?? 'unset'}${
+            ? `at the peak sample: main heap used ${gib(atPeak.heapUsed)} of ${gib(atPeak.heapTotal)} GiB, workflow thread${threads.length === 1 ? '' : 's'} heap used ${gib(sum(threads, 'heapUsed'))} of ${gib(sum(threads, 'heapTotal'))} GiB, external ${gib(atPeak.external + sum(threads, 'external'))} (array buffers ${gib(atPeak.arrayBuffers + sum(threads, 'arrayBuffers'))}), outside V8 ${gib(atPeak.rss - atPeak.heapTotal - atPeak.external - sum(threads, 'heapTotal') - sum(threads, 'external'))} GiB; peaks over the run: main heap used ${peakOf(main, 'heapUsed')} / total ${peakOf(main, 'heapTotal')}, workflow thread heap used ${peakOf(workflowThreads, 'heapUsed')} / total ${peakOf(workflowThreads, 'heapTotal')}, external ${peakOf(main, 'external')} GiB; heap limits: main ${peakOf(main, 'limit')}, workflow thread ${peakOf(workflowThreads, 'limit')} GiB; NODE_OPTIONS ${(options.nodeOptions ?? production.NODE_OPTIONS) || 'none'}; MALLOC_ARENA_MAX ${options.workerEnv?.MALLOC_ARENA_MAX ?? production.MALLOC_ARENA_MAX ?? 'unset'}${
                 options.workerEnv
                   ? `; ${Object.entries(options.workerEnv)
                       .map(([k, v]) => `${k}=${v}`)

@@ -89,12 +89,13 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   const receiverPort = await freePort();
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const createRatePerMinute = options.createRatePerMinute ?? 6000;
+  const production = productionEnv();
   // The sources through tsx (the worker bundles its workflows at start), or the compiled build.
   const spawnEntry = (name: string, entry: string, env: Record<string, string>, execArgv: string[] = []) => {
     const base = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      ...productionEnv(),
+      ...production,
       ...env,
     };
     return options.buildDir
