@@ -3,9 +3,10 @@
  * retry loop: Temporal's. The room workflow runs in a non-cancellable scope (cancellation is a stop,
  * see room-workflow.ts), so none of these is abandoned half-way by a cancellation.
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RoomInput } from '../src/contracts';
+import type { Room } from './room';
 
 /** The queue whose workers pace bot creation to Recall's limit (see workers/create-workers.ts). */
 export function createBotTaskQueue(taskQueue: string): string {
@@ -45,11 +46,16 @@ export const pollCalls = proxyActivities<Activities>({
  * instead, and the activity adopts a live bot of the room (found by its metadata) before it creates,
  * so a retry past the idempotency key's hour never makes a second bot.
  */
-export function createCalls(taskQueue: string) {
+export function createCalls(taskQueue: string, release: Room['release']) {
   return proxyActivities<Activities>({
     taskQueue: createBotTaskQueue(taskQueue),
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
+    // A create cancelled while Recall handles it still makes its bot. Waiting for that attempt's
+    // answer (a queued or backing-off create is cancelled at once, and a cancelled create is never
+    // retried) is the only way the room learns the bot: a listing right after may not see it yet.
+    cancellationType:
+      release === '0.3' ? ActivityCancellationType.WAIT_CANCELLATION_COMPLETED : ActivityCancellationType.TRY_CANCEL,
   });
 }
 

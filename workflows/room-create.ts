@@ -32,16 +32,16 @@ async function waitForJoinTime(room: Room, schedule: boolean): Promise<boolean> 
 }
 
 /**
- * The create call, cancelled only while it waits in the queue or between attempts once the room
- * stops. An attempt already talking to Recall finishes (the activity does not heartbeat, so the
- * cancellation waits for it), and its bot is kept.
+ * The create call, cancelled once the room stops: at once while it waits in the queue or between
+ * attempts; an attempt already talking to Recall finishes (the activity does not heartbeat, and
+ * createCalls waits for it), and its bot is kept.
  */
 async function requestBot(room: Room, schedule: boolean, attempt: number) {
   const { input } = room;
   const scope = new CancellationScope();
   void condition(() => room.stopping).then(() => scope.cancel());
   return scope.run(() =>
-    createCalls(workflowInfo().taskQueue).createBot({
+    createCalls(workflowInfo().taskQueue, room.release).createBot({
       idempotencyKey: idempotencyKey(room),
       workflowId: room.workflowId,
       meetingWorkflowId: input.meetingWorkflowId,

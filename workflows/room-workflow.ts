@@ -95,10 +95,18 @@ async function runBots(room: Room): Promise<void> {
  */
 export const ROOM_RELEASE_0_2 = 'room-release-0.2';
 
+/**
+ * Rooms since this marker wait for a create Recall is already handling when they stop, and follow
+ * its bot out; rooms with only the 0.2 marker replay abandoning it. One marker per room either way,
+ * since a room asks for the 0.2 marker only when it has no 0.3 one.
+ */
+export const ROOM_RELEASE_0_3 = 'room-release-0.3';
+
 /** `carried`: the state a previous run of this room handed over when it continued as new. */
 export async function roomWorkflow(input: RoomInput, carried?: CarriedRoom): Promise<RoomResult> {
-  if (!patched(ROOM_RELEASE_0_2)) return roomWorkflowV1(input);
-  const room = new Room(input, carried);
+  const release = patched(ROOM_RELEASE_0_3) ? '0.3' : patched(ROOM_RELEASE_0_2) ? '0.2' : undefined;
+  if (!release) return roomWorkflowV1(input);
+  const room = new Room(input, release, carried);
   setHandler(recallEventSignal, (event) => room.deliver(event));
   setHandler(leaveSignal, (request) => room.stop(request?.reason ?? 'leave requested'));
   setHandler(roomStatusQuery, () => room.status());

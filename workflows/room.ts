@@ -60,6 +60,8 @@ export class Room {
 
   constructor(
     readonly input: RoomInput,
+    /** The release whose behaviour this room keeps (see ROOM_RELEASE_0_3 in room-workflow.ts). */
+    readonly release: '0.2' | '0.3',
     carried?: CarriedRoom,
   ) {
     this.memory = carried?.memory ?? {

@@ -77,6 +77,8 @@ export class FaultState implements Faults {
   private leaveRules: CountedRule<LeaveFailure>[] = [];
   private mediaRules: MediaRule[] = [];
   responseDelayMs = 0;
+  /** Added to a create's delay: the bot only exists once the create is handled. */
+  createDelayMs = 0;
 
   constructor(private readonly hooks: FaultHooks) {}
 
@@ -138,6 +140,10 @@ export class FaultState implements Faults {
     this.responseDelayMs = Math.max(0, ms);
   }
 
+  slowCreates(ms: number): void {
+    this.createDelayMs = Math.max(0, ms);
+  }
+
   expireDownloadUrls(): void {
     this.hooks.expireDownloadUrls();
   }
@@ -159,6 +165,7 @@ export class FaultState implements Faults {
     this.botRules = [];
     this.leaveRules = [];
     this.responseDelayMs = 0;
+    this.createDelayMs = 0;
     this.hooks.setWebhookRates({});
   }
 

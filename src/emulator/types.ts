@@ -145,6 +145,11 @@ export interface Faults {
   /** Every webhook of matching bots is dropped (never delivered). */
   dropWebhooksFor(match: BotMatch): void;
   slowResponses(ms: number): void;
+  /**
+   * Every bot create is handled `ms` late (after any slowResponses wait): its Idempotency-Key is in
+   * flight at once, but the bot exists, and a listing finds it, only from then on.
+   */
+  slowCreates(ms: number): void;
   /** Every download URL issued so far answers 403 from now on. */
   expireDownloadUrls(): void;
   /** Recall's hour passes for every Idempotency-Key used so far: a create repeating one makes a new bot. */

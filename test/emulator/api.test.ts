@@ -160,6 +160,26 @@ void describe('emulator REST API', () => {
     assert.equal(h.emulator.audit.bots().filter((bot) => bot.idempotencyKey === slowKey).length, 1);
   });
 
+  void it('slowCreates: the bot exists only once its create is handled; a listing meanwhile misses it, other calls are not held', async () => {
+    const tag = `slow-create-${Date.now()}`;
+    h.emulator.faults.slowCreates(1000);
+    const creating = createBot(h.emulator, { meeting_url: meetingUrl, metadata: { tag } });
+    await waitFor('the create to reach the emulator', () =>
+      h.emulator.audit.faultHits().some((x) => x.fault === 'slow_create'),
+    );
+    const during = await api<{ results: BotJson[] }>(h.emulator, 'GET', `/api/v1/bot/?metadata__tag=${tag}`);
+    const created = await creating;
+    h.emulator.faults.slowCreates(0);
+    assert.equal(during.status, 200);
+    assert.deepEqual(during.body.results, [], 'the listing answered before the bot existed');
+    assert.equal(created.status, 201);
+    const later = await api<{ results: BotJson[] }>(h.emulator, 'GET', `/api/v1/bot/?metadata__tag=${tag}`);
+    assert.deepEqual(
+      later.body.results.map((b) => b.id),
+      [created.body.id],
+    );
+  });
+
   void it('expireIdempotencyKeys: once Recall’s hour has passed, the same key creates a new bot', async () => {
     const key = `expire-${Date.now()}`;
     const first = await createBot(h.emulator, { meeting_url: meetingUrl }, { 'idempotency-key': key });

@@ -55,8 +55,15 @@ test('endMeeting right after the start reaches rooms still starting: they stop a
   await handle.signal(endMeetingSignal, { reason: 'cancelled by the facilitator' });
   const result = await handle.result();
   for (const room of result.rooms) {
-    assert.equal(room.outcome, 'cancelled', room.reason);
+    // A room whose create Recall was already handling follows that bot out, and it may have
+    // recorded a moment first.
+    assert.ok(['cancelled', 'recorded', 'partial'].includes(room.outcome), `${room.outcome}: ${room.reason}`);
     assert.match(room.reason, /cancelled by the facilitator/);
+    assert.deepEqual(
+      room.bots.map((b) => b.id),
+      botsOf(room.workflowId).map((b) => b.id),
+      'the room knows every bot made for it',
+    );
   }
   const bots = stack.emulator.audit.bots().filter((b) => b.metadata.meetingWorkflowId === handle.workflowId);
   assert.deepEqual(

@@ -84,6 +84,59 @@ test('a meeting cancelled while its bots are being created: every bot leaves, th
   meeting.end();
 });
 
+test('a room stopped while Recall is still handling its create: the bot the create returns is followed out, never left billing', async () => {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
+  // The create is held at Recall, so a listing taken after the stop cannot find its bot yet.
+  stack.emulator.faults.slowCreates(3000);
+  const since = Date.now();
+  const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 1 });
+  const roomId = `${handle.workflowId}/room/room-1`;
+  await waitFor('the create to reach Recall', () =>
+    stack.emulator.audit.faultHits().some((h) => h.fault === 'slow_create' && h.at >= since),
+  );
+  await handle.signal(endMeetingSignal, { reason: 'workshop over' });
+  const result = await handle.result();
+  stack.emulator.faults.slowCreates(0);
+
+  // The create reached Recall, so its bot comes to exist (at once, unless the room forgot it).
+  const bots = await waitFor('the held create to make its bot', () =>
+    botsOf(roomId).length ? botsOf(roomId) : undefined,
+  );
+  assert.equal(bots.length, 1);
+  assert.ok(hasEnded(bots[0]!), `the bot is still ${bots[0]?.statuses.at(-1)?.code}`);
+  assert.deepEqual(
+    result.rooms[0]?.bots.map((b) => b.id),
+    [bots[0]?.id],
+    'the room knows the bot it created',
+  );
+  meeting.end();
+});
+
+test('a create held at Recall and then refused after the room stopped is not tried again: the room ends with no bot', async () => {
+  const meeting = stack.emulator.createMeeting({ durationSeconds: 6000, breakoutRooms: [roomSpec(1)] });
+  stack.emulator.faults.slowCreates(3000);
+  stack.emulator.faults.failNextCreates(5, 503);
+  const since = Date.now();
+  const handle = await stack.startMeeting({ meetingUrl: meeting.url, roomCount: 1 });
+  await waitFor('the create to reach Recall', () =>
+    stack.emulator.audit.faultHits().some((h) => h.fault === 'slow_create' && h.at >= since),
+  );
+  await handle.signal(endMeetingSignal, { reason: 'workshop over' });
+  const result = await handle.result();
+  stack.emulator.faults.reset();
+
+  const creates = stack.emulator.audit
+    .requests()
+    .filter((r) => r.method === 'POST' && /^\/api\/v1\/bot\/?$/.test(r.path) && r.at >= since);
+  assert.deepEqual(
+    creates.map((r) => r.status),
+    [503],
+  );
+  assert.equal(result.rooms[0]?.outcome, 'cancelled', result.rooms[0]?.reason);
+  assert.deepEqual(result.rooms[0]?.bots, []);
+  meeting.end();
+});
+
 test('a leave that Recall refuses for a while is asked again until the bot is gone', async () => {
   const { meeting, handle, roomId } = await recordingRoom();
   stack.emulator.faults.failLeave({ metadata: { workflowId: roomId }, count: 12 }, { status: 503 });

@@ -82,7 +82,7 @@ function describeUnpatchedChange(): void {
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     const file = join(dir, 'workflows', 'room-workflow.ts');
     const code = readFileSync(file, 'utf8');
-    const start = 'const room = new Room(input, carried);';
+    const start = 'const room = new Room(input, release, carried);';
     assert.ok(code.includes(start), 'the room workflow still starts this way; update this test');
     writeFileSync(
       file,

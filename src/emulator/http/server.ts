@@ -86,6 +86,10 @@ export function createEmulatorServer(o: HttpOptions): Server {
       });
       await sleep(o.core.faults.responseDelayMs);
     }
+    if (match.route.category === 'create' && o.core.faults.createDelayMs > 0) {
+      o.core.audit.addFaultHit({ fault: 'slow_create', detail: `${o.core.faults.createDelayMs} ms` });
+      await sleep(o.core.faults.createDelayMs);
+    }
     const result = match.route.handle({
       params: match.params,
       query: url.searchParams,
