@@ -37,11 +37,21 @@ export async function poll(room: Room, bot: TrackedBot): Promise<void> {
   }
 }
 
+/**
+ * In the call, or (rooms since 0.3) out of it and waiting for the `done` that follows `call_ended`:
+ * the in-call timer stays armed through that wait. Replacing it by the joining period's shorter one
+ * cost every room two events, and under load, when `done` was queued behind other rooms' webhooks,
+ * a poll too; the price is that a lost `done` is found by the in-call period's poll.
+ */
+function inCallPeriod(room: Room, bot: TrackedBot): boolean {
+  return bot.phase === 'in_call' || (bot.phase === 'call_ended' && room.release === '0.3');
+}
+
 /** Which of quietMs's periods applies: the timer is replaced only when this changes. */
 function quietPeriod(room: Room, bot: TrackedBot): string {
   if (room.stopping) return 'stopping';
   if (bot.phase === 'pending' && room.input.joinAt) return 'scheduled';
-  return bot.phase === 'in_call' ? 'in_call' : 'joining';
+  return inCallPeriod(room, bot) ? 'in_call' : 'joining';
 }
 
 /**
@@ -56,7 +66,7 @@ function quietMs(room: Room, bot: TrackedBot, emptyPolls: number): number {
   if (bot.phase === 'pending' && joinAt) {
     return Math.max(Date.parse(joinAt) - Date.now(), 0) + policy.pollJoiningSeconds * 1000;
   }
-  if (bot.phase === 'in_call') return policy.pollInCallSeconds * 1000;
+  if (inCallPeriod(room, bot)) return policy.pollInCallSeconds * 1000;
   const longest = Math.max(policy.pollJoiningSeconds, policy.pollInCallSeconds);
   return Math.min(policy.pollJoiningSeconds * 2 ** Math.max(emptyPolls - 1, 0), longest) * 1000;
 }

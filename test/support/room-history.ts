@@ -38,6 +38,16 @@ function scheduledActivities(events: HistoryEvent[]): Map<number, { type: string
   return scheduled;
 }
 
+/** The index of the `recallEvent` signal that brought the bot's `code`, or -1. */
+export function signalIndex(events: HistoryEvent[], botId: string, code: string): number {
+  return events.findIndex((e) => {
+    const signal = e.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName !== 'recallEvent') return false;
+    const event = firstJson(signal.input) as { botId?: string; code?: string } | undefined;
+    return event?.botId === botId && event.code === code;
+  });
+}
+
 /**
  * Where the room learned that the bot was done: the `recallEvent` signal saying so, or the completed
  * poll whose status changes end in `done`. Undefined when this run never learned it.
