@@ -24,15 +24,15 @@ export interface DisruptionContext {
 export type Confirm = () => string | undefined;
 
 const EventType = temporal.api.enums.v1.EventType;
-/** Recall answers creates this slowly while the cancel lands, so the creates are in flight then. */
+/** Recall holds creates this long while the cancel lands, so the creates are in flight then. */
 const SLOW_CREATE_MS = 2500;
 /** A cancelled or terminated meeting's rooms must have stopped (left, collected, reported) within this. */
 export const ROOM_STOP_BOUND_MS = 90_000;
 
 /**
- * Starts the meeting while Recall answers slowly, and cancels it as soon as one of its creates has
- * reached Recall (from the audit: Recall holds the request), so the cancel lands while bots are being
- * created. Run it while no other meeting creates bots, and before create faults are armed, so the
+ * Starts the meeting while Recall handles creates slowly (listings are not held, so a search after
+ * the cancel can overtake a create), and cancels it as soon as one of its creates has reached Recall
+ * (from the audit: Recall holds the request), so the cancel lands while bots are being created. Run it while no other meeting creates bots, and before create faults are armed, so the
  * create Recall holds is this meeting's and makes a bot. The bots those creates make must still be
  * left (and collected), and the meeting must still report every room and write its manifest.
  */
@@ -42,8 +42,8 @@ export async function cancelMidStart(ctx: DisruptionContext, meeting: ChaosMeeti
   const createHeld = () =>
     ctx.emulator.audit
       .faultHits()
-      .some((h) => h.fault === 'slow_response' && h.at >= since && /^POST \/api\/v1\/bot\/? /.test(h.detail ?? ''));
-  ctx.emulator.faults.slowResponses(SLOW_CREATE_MS);
+      .some((h) => h.fault === 'slow_create' && h.at >= since);
+  ctx.emulator.faults.slowCreates(SLOW_CREATE_MS);
   let cancelledAt: number | undefined;
   try {
     await startRun(ctx.client, ctx.taskQueue, meeting);
@@ -56,7 +56,7 @@ export async function cancelMidStart(ctx: DisruptionContext, meeting: ChaosMeeti
     );
     await delay(SLOW_CREATE_MS);
   } finally {
-    ctx.emulator.faults.slowResponses(0);
+    ctx.emulator.faults.slowCreates(0);
   }
   return () => {
     const late = ctx.emulator.audit
