@@ -19,7 +19,7 @@ export const PolicySchema = z.strictObject({
   leaveWhenRoomCloses: z.boolean().default(true),
   /** Replace a bot the host did not let record (Zoom recording permission); by default the room fails saying so. */
   retryOnRecordingDenied: z.boolean().default(false),
-  /** Retrieve the bot when no event arrived for this long while it joins / while it is in the call. */
+  /** Retrieve the bot when no event arrived for this long while it joins / while it is in the call or, left, awaits done. */
   pollJoiningSeconds: z.number().min(1).max(3600).default(30),
   pollInCallSeconds: z.number().min(1).max(3600).default(300),
   /** How long a stopping room waits for its bot to reach done before it asks it to leave again (it never stops asking). */
