@@ -32,17 +32,15 @@ export const ROOM_STOP_BOUND_MS = 90_000;
 /**
  * Starts the meeting while Recall handles creates slowly (listings are not held, so a search after
  * the cancel can overtake a create), and cancels it as soon as one of its creates has reached Recall
- * (from the audit: Recall holds the request), so the cancel lands while bots are being created. Run it while no other meeting creates bots, and before create faults are armed, so the
- * create Recall holds is this meeting's and makes a bot. The bots those creates make must still be
- * left (and collected), and the meeting must still report every room and write its manifest.
+ * (from the audit: Recall holds the request), so the cancel lands while bots are being created. Run
+ * it while no other meeting creates bots, and before create faults are armed, so the create Recall
+ * holds is this meeting's and makes a bot. The bots those creates make must still be left (and
+ * collected), and the meeting must still report every room and write its manifest.
  */
 export async function cancelMidStart(ctx: DisruptionContext, meeting: ChaosMeeting): Promise<Confirm> {
   const roomIds = meeting.roomKeys.map((k) => roomIdOf(meeting, k));
   const since = Date.now();
-  const createHeld = () =>
-    ctx.emulator.audit
-      .faultHits()
-      .some((h) => h.fault === 'slow_create' && h.at >= since);
+  const createHeld = () => ctx.emulator.audit.faultHits().some((h) => h.fault === 'slow_create' && h.at >= since);
   ctx.emulator.faults.slowCreates(SLOW_CREATE_MS);
   let cancelledAt: number | undefined;
   try {

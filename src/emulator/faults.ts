@@ -77,7 +77,7 @@ export class FaultState implements Faults {
   private leaveRules: CountedRule<LeaveFailure>[] = [];
   private mediaRules: MediaRule[] = [];
   responseDelayMs = 0;
-  /** Added to a create's delay: the bot only exists once the create is handled. */
+  /** How long a create is held before it is handled, after any responseDelayMs (see Faults.slowCreates). */
   createDelayMs = 0;
 
   constructor(private readonly hooks: FaultHooks) {}
