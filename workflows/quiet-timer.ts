@@ -24,6 +24,11 @@ export class QuietTimer {
     return Math.max(Date.now(), this.passed);
   }
 
+  /** The deadline of the last timer that fired (0 before any): the same whenever the history is replayed. */
+  firedAt(): number {
+    return this.passed;
+  }
+
   /** Stops the armed timer, so a bot that is done leaves no timer firing into what follows. */
   cancel(): void {
     this.scope?.cancel();
