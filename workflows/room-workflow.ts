@@ -97,9 +97,10 @@ export const ROOM_RELEASE_0_2 = 'room-release-0.2';
 
 /**
  * Rooms since this marker wait for a create Recall is already handling when they stop, and follow
- * its bot out; and they keep the in-call timer while a bot that left the call waits for `done`
- * (room-follow.ts). Rooms with only the 0.2 marker replay the old ways. One marker per room either
- * way, since a room asks for the 0.2 marker only when it has no 0.3 one.
+ * its bot out; they keep the in-call timer while a bot that left the call waits for `done`, and
+ * judge a quiet period by the deadline of the timer that fired (room-follow.ts). Rooms with only the
+ * 0.2 marker replay the old ways. One marker per room either way, since a room asks for the 0.2
+ * marker only when it has no 0.3 one.
  */
 export const ROOM_RELEASE_0_3 = 'room-release-0.3';
 
