@@ -47,6 +47,17 @@ function inCallPeriod(room: Room, bot: TrackedBot): boolean {
   return bot.phase === 'in_call' || (bot.phase === 'call_ended' && room.release === '0.3');
 }
 
+/**
+ * How far the quiet has lasted, as a woken room judges it. Rooms since 0.3 take the deadline that
+ * fired, not the task's clock: a query-time replay can set that clock back to the previous task's
+ * (see QuietTimer.now), and a timer armed before later events moved lastHeard fired before
+ * lastHeard + quiet, so the clock alone decided between a poll and a new timer, differently in a
+ * later replay.
+ */
+function quietUntil(room: Room, timer: QuietTimer): number {
+  return room.release === '0.3' ? timer.firedAt() : timer.now();
+}
+
 /** Which of quietMs's periods applies: the timer is replaced only when this changes. */
 function quietPeriod(room: Room, bot: TrackedBot): string {
   if (room.stopping) return 'stopping';
@@ -186,15 +197,10 @@ export async function follow(room: Room, bot: TrackedBot): Promise<void> {
       const seenTicks = timer.ticks;
       const wasStopping = room.stopping;
       await condition(() => room.changes !== seenChanges || timer.ticks !== seenTicks || room.stopping !== wasStopping);
-      // Rooms since 0.3 judge the quiet by the deadline that fired, not by the task's clock: a
-      // query-time replay can set that clock back to the previous task's (see QuietTimer.now), and
-      // a timer armed before later events moved lastHeard fired before lastHeard + quiet, so the
-      // clock alone decided between a poll and a new timer, differently in a later replay.
-      const quietUntil = room.release === '0.3' ? timer.firedAt() : timer.now();
       if (room.changes !== seenChanges) {
         lastHeard = Date.now();
         emptyPolls = 0;
-      } else if (quietUntil >= lastHeard + quiet) {
+      } else if (quietUntil(room, timer) >= lastHeard + quiet) {
         await poll(room, bot);
         lastHeard = Date.now();
         if (room.changes !== seenChanges) emptyPolls = 0;

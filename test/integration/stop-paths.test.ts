@@ -99,9 +99,10 @@ test('a room stopped while Recall is still handling its create: the bot the crea
   stack.emulator.faults.slowCreates(0);
 
   // The create reached Recall, so its bot comes to exist (at once, unless the room forgot it).
-  const bots = await waitFor('the held create to make its bot', () =>
-    botsOf(roomId).length ? botsOf(roomId) : undefined,
-  );
+  const bots = await waitFor('the held create to make its bot', () => {
+    const made = botsOf(roomId);
+    return made.length > 0 ? made : undefined;
+  });
   assert.equal(bots.length, 1);
   assert.ok(hasEnded(bots[0]!), `the bot is still ${bots[0]?.statuses.at(-1)?.code}`);
   assert.deepEqual(

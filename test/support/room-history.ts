@@ -38,14 +38,17 @@ function scheduledActivities(events: HistoryEvent[]): Map<number, { type: string
   return scheduled;
 }
 
+/** The status code a `recallEvent` signal brought for the bot; undefined for any other event. */
+function signalledCode(e: HistoryEvent, botId: string): string | undefined {
+  const signal = e.workflowExecutionSignaledEventAttributes;
+  if (signal?.signalName !== 'recallEvent') return undefined;
+  const event = firstJson(signal.input) as { botId?: string; code?: string } | undefined;
+  return event?.botId === botId ? event.code : undefined;
+}
+
 /** The index of the `recallEvent` signal that brought the bot's `code`, or -1. */
 export function signalIndex(events: HistoryEvent[], botId: string, code: string): number {
-  return events.findIndex((e) => {
-    const signal = e.workflowExecutionSignaledEventAttributes;
-    if (signal?.signalName !== 'recallEvent') return false;
-    const event = firstJson(signal.input) as { botId?: string; code?: string } | undefined;
-    return event?.botId === botId && event.code === code;
-  });
+  return events.findIndex((e) => signalledCode(e, botId) === code);
 }
 
 /**
@@ -55,10 +58,9 @@ export function signalIndex(events: HistoryEvent[], botId: string, code: string)
 export function doneLearnedAt(events: HistoryEvent[], botId: string): number | undefined {
   const scheduled = scheduledActivities(events);
   const index = events.findIndex((e) => {
-    const signal = e.workflowExecutionSignaledEventAttributes;
-    if (signal?.signalName === 'recallEvent') {
-      const event = firstJson(signal.input) as { botId?: string; code?: string } | undefined;
-      return event?.botId === botId && (event.code === 'done' || event.code === 'fatal');
+    if (e.workflowExecutionSignaledEventAttributes?.signalName === 'recallEvent') {
+      const code = signalledCode(e, botId);
+      return code === 'done' || code === 'fatal';
     }
     const completed = e.activityTaskCompletedEventAttributes;
     if (!completed) return false;
